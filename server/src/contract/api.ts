@@ -1,0 +1,85 @@
+/**
+ * The REST resources of API v1, shared by the service and the extension.
+ */
+import type { Arch, WorkstationState, LaunchPhase } from './events';
+
+export interface Health {
+  status: 'ok' | 'degraded';
+  version: string;
+  cloud: { reachable: boolean; region: string; account: string | null };
+}
+
+export interface Me {
+  user: string;
+  roles: string[];
+  projects: string[];
+}
+
+export interface SizeChoice {
+  /** Size name as the template offers it (`small`, `medium`, ...). */
+  name: string;
+  instanceType: string;
+  vcpus: number;
+  memoryGiB: number;
+  /** On-demand USD per hour in the service's region; null when unknown. */
+  pricePerHour: number | null;
+}
+
+export interface TemplateSummary {
+  name: string;
+  title: string;
+  description: string;
+  version: string;
+  arches: Arch[];
+  defaultSize: string;
+  /** The sizes per arch, with their price, side by side. */
+  sizes: Record<Arch, SizeChoice[]>;
+  /** Services the workstation runs, by name (`jupyter`, `rstudio`, ...). */
+  services: string[];
+}
+
+export interface DatasetRequest {
+  s3?: { bucket: string; prefix?: string; readOnly?: boolean };
+  efs?: { volume: string };
+}
+
+export interface LaunchRequest {
+  name: string;
+  template: string;
+  version?: string;
+  arch: Arch;
+  size?: string;
+  instanceType?: string;
+  datasets?: DatasetRequest[];
+  project?: string;
+}
+
+export interface Workstation {
+  id: string;
+  name: string;
+  owner: string;
+  project: string | null;
+  template: string;
+  templateVersion: string;
+  arch: Arch;
+  size: string;
+  instanceType: string;
+  state: WorkstationState;
+  phase: LaunchPhase;
+  percent: number;
+  instanceId: string | null;
+  imageId: string | null;
+  pricePerHour: number | null;
+  datasets: DatasetRequest[];
+  createdAt: string;
+  updatedAt: string;
+  /** Set when the launch failed. */
+  error?: { code: string; title: string; detail: string; hint: string } | null;
+}
+
+export interface Connection {
+  id: string;
+  jupyterUrl: string | null;
+  sshCommand: string | null;
+  vscodeUri: string | null;
+}

@@ -1,0 +1,98 @@
+/**
+ * The socket.io event maps shared by the service and the extension.
+ * Part of API v1 (see docs/api.md): extend, never change a field's meaning.
+ */
+
+/** The phases of a launch, in the order they happen. */
+export const LAUNCH_PHASES = [
+  'validate',
+  'resolve-image',
+  'prepare-network',
+  'prepare-storage',
+  'run-instance',
+  'wait-running',
+  'bootstrap',
+  'health-check',
+  'ready'
+] as const;
+
+export type LaunchPhase = (typeof LAUNCH_PHASES)[number] | 'failed';
+
+export type WorkstationState =
+  | 'pending'
+  | 'running'
+  | 'stopping'
+  | 'stopped'
+  | 'hibernated'
+  | 'terminated'
+  | 'failed';
+
+export type Arch = 'arm64' | 'x86_64';
+
+/** A problem as the API reports it (RFC 9457 plus `code` and `hint`). */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  hint: string;
+}
+
+export interface ProgressEvent {
+  kind: 'progress';
+  /** Prism's workstation id (the `prism:launch` tag), not the EC2 instance id. */
+  id: string;
+  phase: LaunchPhase;
+  /** 1-based index of `phase` among LAUNCH_PHASES. */
+  step: number;
+  steps: number;
+  /** 0..100, never goes down within one launch. */
+  percent: number;
+  /** Seconds until ready, estimated; null when unknown. */
+  etaSeconds: number | null;
+  message: string;
+  /** ISO 8601. */
+  at: string;
+  /** Set when phase is `failed`. */
+  problem?: Problem;
+}
+
+export interface LogEvent {
+  kind: 'log';
+  id: string;
+  line: string;
+  at: string;
+}
+
+export interface StateEvent {
+  kind: 'state';
+  id: string;
+  state: WorkstationState;
+  at: string;
+}
+
+/** One entry of `GET /instances/:id/events`: the same objects the socket emits. */
+export type WorkstationEvent = ProgressEvent | LogEvent | StateEvent;
+
+export interface ServerToClientEvents {
+  'instance:progress': (event: ProgressEvent) => void;
+  'instance:log': (event: LogEvent) => void;
+  'instance:state': (event: StateEvent) => void;
+}
+
+/** Acknowledgement shape for client requests over the socket. */
+export type Ack<T> = (response: { data: T } | { error: Problem }) => void;
+
+export interface ClientToServerEvents {
+  /** Join the live stream of one workstation the caller may see. */
+  'instance:watch': (id: string, ack: Ack<{ watching: string }>) => void;
+}
+
+export interface InterServerEvents {
+  ping: () => void;
+}
+
+export interface SocketData {
+  user: string;
+}

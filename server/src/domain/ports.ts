@@ -1,0 +1,147 @@
+/**
+ * The ports the domain owns. Adapters (aws/, store/, identity/, boot/)
+ * implement them; the domain imports no framework and no SDK.
+ */
+import type { Arch, WorkstationEvent } from '../contract/events';
+import type { Workstation } from '../contract/api';
+import type { ImageSource, Template } from './template';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface ImageInfo {
+  imageId: string;
+  arch: Arch;
+  name: string;
+}
+
+export interface InstanceTypeInfo {
+  instanceType: string;
+  arches: Arch[];
+  vcpus: number;
+  memoryGiB: number;
+}
+
+export type CloudInstanceState =
+  | 'pending'
+  | 'running'
+  | 'stopping'
+  | 'stopped'
+  | 'shutting-down'
+  | 'terminated';
+
+export interface CloudInstance {
+  instanceId: string;
+  /** Value of the `prism:launch` tag. */
+  launchId: string;
+  state: CloudInstanceState;
+  instanceType: string;
+  imageId: string;
+  privateIp: string | null;
+  publicIp: string | null;
+  tags: Record<string, string>;
+}
+
+export interface RunInstanceSpec {
+  /** Prism's workstation id: also the EC2 ClientToken and the `prism:launch` tag. */
+  launchId: string;
+  imageId: string;
+  instanceType: string;
+  securityGroupId: string;
+  keyName: string;
+  userData: string;
+  rootVolumeGiB: number;
+  tags: Record<string, string>;
+}
+
+/** Everything Prism asks of the cloud provider. Errors are `PrismError`s with a hint. */
+export interface Cloud {
+  identity(): Promise<{ account: string; region: string }>;
+  /** The image for `arch`: SSM parameter first, DescribeImages fallback. */
+  resolveImage(source: ImageSource, arch: Arch): Promise<ImageInfo>;
+  describeInstanceType(instanceType: string): Promise<InstanceTypeInfo>;
+  /** The workstation security group in the default VPC, created once. */
+  ensureSecurityGroup(): Promise<string>;
+  /** The owner's key pair, created once; the private key is kept by the adapter. */
+  ensureKeyPair(owner: string): Promise<{ keyName: string; privateKeyPath: string | null }>;
+  /** Idempotent on `launchId` (ClientToken), and finds an existing instance by tag first. */
+  runInstance(spec: RunInstanceSpec): Promise<CloudInstance>;
+  waitUntilRunning(instanceId: string): Promise<CloudInstance>;
+  /** Prism's instances, found by tag (never by trusting a token alone). */
+  findInstances(filter?: { launchId?: string; owner?: string }): Promise<CloudInstance[]>;
+  stopInstance(instanceId: string, hibernate?: boolean): Promise<void>;
+  startInstance(instanceId: string): Promise<void>;
+  terminateInstance(instanceId: string): Promise<void>;
+  /** The user data as the instance sees it (used by the boot emulator). */
+  readUserData(instanceId: string): Promise<string>;
+}
+
+/** One report from a booting workstation, over HTTP or the S3 report object. */
+export interface BootReport {
+  /** Strictly increasing per launch; duplicates are ignored. */
+  seq: number;
+  type: 'step' | 'log' | 'ready' | 'failed';
+  /** For `step`: the step name and its 1-based index of `total`. */
+  step?: string;
+  index?: number;
+  total?: number;
+  message?: string;
+  line?: string;
+  /** For `ready`: the services listening, with their port. */
+  services?: { name: string; port: number }[];
+}
+
+/** Reads S3 report objects for launches whose instance cannot reach the service. */
+export interface BootReportInbox {
+  /** Reports written after `afterSeq`, oldest first. */
+  fetch(launchId: string, afterSeq: number): Promise<(BootReport & { token: string })[]>;
+}
+
+export interface WorkstationRecord extends Workstation {
+  /** sha256 of the per-launch boot-report token. */
+  bootTokenHash: string;
+  /** Jupyter's own token on the workstation (the owner's credential). */
+  jupyterToken: string;
+  /** Highest boot report seq applied. */
+  lastReportSeq: number;
+  /** Ports the workstation reported at ready. */
+  servicePorts: Record<string, number>;
+  keyPath: string | null;
+  address: string | null;
+}
+
+export interface WorkstationStore {
+  insert(record: WorkstationRecord): void;
+  get(id: string): WorkstationRecord | undefined;
+  update(id: string, patch: Partial<WorkstationRecord>): WorkstationRecord;
+  listByOwner(owner: string): WorkstationRecord[];
+  /** Launches not yet ready, failed or terminated: resumed on start-up. */
+  listUnfinished(): WorkstationRecord[];
+  appendEvent(event: WorkstationEvent): void;
+  events(id: string): WorkstationEvent[];
+  /** Observed seconds per phase, for ETAs. */
+  recordPhaseDuration(key: string, phase: string, seconds: number): void;
+  typicalPhaseSeconds(key: string): Record<string, number>;
+}
+
+/** Where the domain gets templates from. */
+export interface TemplateCatalog {
+  list(): Template[];
+  get(name: string, version?: string): Template | undefined;
+}
+
+/** How events leave the domain (socket.io rooms, in realtime/). */
+export interface EventSink {
+  publish(owner: string, event: WorkstationEvent, project?: string | null): void;
+}
+
+/** Where a workstation's services are reached from the service. */
+export interface WorkstationNetwork {
+  addressOf(instance: CloudInstance): string | null;
+}
+
+/** Probes a service on a workstation; resolves true once it answers 2xx/3xx. */
+export interface HealthProbe {
+  check(url: string): Promise<boolean>;
+}

@@ -1,0 +1,61 @@
+/**
+ * A research template as the domain uses it: parsed, validated and with
+ * inheritance already applied (see server/src/templates/).
+ */
+import type { Arch } from '../contract/events';
+
+export interface ImageSource {
+  /** SSM public parameter holding the image id for this arch. */
+  ssmParameter?: string;
+  /** DescribeImages fallback: owner and name pattern, newest image wins. */
+  owner?: string;
+  namePattern?: string;
+}
+
+export interface TemplateService {
+  name: string;
+  port: number;
+  /** HTTP path answered when the service is healthy, e.g. `/api` for Jupyter. */
+  healthPath: string;
+}
+
+export interface TemplatePackages {
+  /** OS packages (dnf on Amazon Linux, apt on Ubuntu). */
+  system: string[];
+  conda: string[];
+  pip: string[];
+}
+
+export interface Template {
+  name: string;
+  title: string;
+  description: string;
+  version: string;
+  arches: Arch[];
+  /** Per arch: where the image comes from. */
+  image: Record<Arch, ImageSource>;
+  /** size name → arch → instance type. */
+  sizes: Record<string, Partial<Record<Arch, string>>>;
+  defaultSize: string;
+  /** Packages for every arch, plus what differs per arch (appended). */
+  packages: TemplatePackages;
+  archPackages: Partial<Record<Arch, Partial<TemplatePackages>>>;
+  /** Conda channels, in priority order. */
+  condaChannels: string[];
+  services: TemplateService[];
+  /** The login user on the workstation (`ec2-user` on Amazon Linux). */
+  user: string;
+  rootVolumeGiB: number;
+  /** Where it was read from, for diagnostics. */
+  source: { file: string };
+}
+
+/** The packages a workstation on `arch` installs: the common ones, then the arch's own. */
+export function packagesFor(template: Template, arch: Arch): TemplatePackages {
+  const extra = template.archPackages[arch] ?? {};
+  return {
+    system: [...template.packages.system, ...(extra.system ?? [])],
+    conda: [...template.packages.conda, ...(extra.conda ?? [])],
+    pip: [...template.packages.pip, ...(extra.pip ?? [])]
+  };
+}
