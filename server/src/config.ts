@@ -1,0 +1,95 @@
+/**
+ * The service's configuration, parsed once from the environment (DESIGN,
+ * "Running it"). A bad value stops start-up with a message naming the variable.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .optional()
+  .transform(v => v === '1' || v === 'true');
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform(v => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const EnvSchema = z.object({
+  PRISM_HOST: z.string().default('127.0.0.1'),
+  PRISM_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  PRISM_BASE_URL: z
+    .string()
+    .default('/')
+    .refine(v => v.startsWith('/'), 'must start with "/" (for example "/services/prism/")')
+    .transform(v => (v.endsWith('/') ? v : `${v}/`)),
+  PRISM_DATA_DIR: z.string().default(path.join(os.homedir(), '.prism')),
+  PRISM_TEMPLATES_DIR: optionalText,
+  PRISM_REGION: optionalText,
+  AWS_REGION: optionalText,
+  PRISM_AWS_ENDPOINT: optionalText.pipe(z.url().optional()),
+  PRISM_EMULATED_BOOT: flag,
+  PRISM_DATABASE_URL: optionalText,
+  PRISM_REDIS_URL: optionalText,
+  PRISM_TOKEN: optionalText,
+  /** Where a booting workstation reaches the service; unset: it reports through S3. */
+  PRISM_REPORT_URL: optionalText.pipe(z.url().optional()),
+  /** The bucket for S3 boot reports; default `prism-<account>-<region>`. */
+  PRISM_REPORT_BUCKET: optionalText,
+  /** Extra browser origins allowed to open the socket (comma separated). */
+  PRISM_ALLOWED_ORIGINS: optionalText,
+  /** CIDR allowed to reach workstations' SSH and Jupyter ports; unset: the VPC only. */
+  PRISM_INGRESS_CIDR: optionalText,
+  PRISM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
+});
+
+export interface Config {
+  host: string;
+  port: number;
+  baseUrl: string;
+  dataDir: string;
+  templatesDir: string;
+  region: string;
+  awsEndpoint: string | undefined;
+  emulatedBoot: boolean;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  token: string | undefined;
+  reportUrl: string | undefined;
+  reportBucket: string | undefined;
+  allowedOrigins: string[];
+  ingressCidr: string | undefined;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+const DEFAULT_TEMPLATES_DIR = path.resolve(__dirname, '..', '..', 'templates');
+
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(i => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Prism cannot start, the environment is not valid:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    host: e.PRISM_HOST,
+    port: e.PRISM_PORT,
+    baseUrl: e.PRISM_BASE_URL,
+    dataDir: path.resolve(e.PRISM_DATA_DIR),
+    templatesDir: path.resolve(e.PRISM_TEMPLATES_DIR ?? DEFAULT_TEMPLATES_DIR),
+    region: e.PRISM_REGION ?? e.AWS_REGION ?? 'us-east-1',
+    awsEndpoint: e.PRISM_AWS_ENDPOINT,
+    emulatedBoot: e.PRISM_EMULATED_BOOT,
+    databaseUrl: e.PRISM_DATABASE_URL,
+    redisUrl: e.PRISM_REDIS_URL,
+    token: e.PRISM_TOKEN,
+    reportUrl: e.PRISM_REPORT_URL,
+    reportBucket: e.PRISM_REPORT_BUCKET,
+    allowedOrigins: (e.PRISM_ALLOWED_ORIGINS ?? '').split(',').map(o => o.trim()).filter(Boolean),
+    ingressCidr: e.PRISM_INGRESS_CIDR,
+    logLevel: e.PRISM_LOG_LEVEL
+  };
+}
