@@ -116,6 +116,7 @@ export interface WorkstationStore {
   get(id: string): WorkstationRecord | undefined;
   update(id: string, patch: Partial<WorkstationRecord>): WorkstationRecord;
   listByOwner(owner: string): WorkstationRecord[];
+  listAll(): WorkstationRecord[];
   /** Launches not yet ready, failed or terminated: resumed on start-up. */
   listUnfinished(): WorkstationRecord[];
   appendEvent(event: WorkstationEvent): void;

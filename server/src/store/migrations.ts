@@ -1,0 +1,27 @@
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` records the last one.
+ * Append only: a released migration is never edited.
+ */
+export const MIGRATIONS: string[] = [
+  `CREATE TABLE workstations (
+     id TEXT PRIMARY KEY,
+     owner TEXT NOT NULL,
+     settled INTEGER NOT NULL DEFAULT 0,
+     body TEXT NOT NULL
+   );
+   CREATE INDEX workstations_owner ON workstations (owner);
+   CREATE INDEX workstations_settled ON workstations (settled);
+   CREATE TABLE workstation_events (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     workstation_id TEXT NOT NULL,
+     body TEXT NOT NULL
+   );
+   CREATE INDEX workstation_events_by_id ON workstation_events (workstation_id, seq);
+   CREATE TABLE phase_durations (
+     key TEXT NOT NULL,
+     phase TEXT NOT NULL,
+     seconds REAL NOT NULL,
+     recorded INTEGER PRIMARY KEY AUTOINCREMENT
+   );
+   CREATE INDEX phase_durations_by_key ON phase_durations (key, phase);`
+];
