@@ -1,0 +1,40 @@
+/**
+ * The `Cloud` port on AWS: each concern lives in its own file; this puts them
+ * together behind the interface the domain owns.
+ */
+import type { Config } from '../config';
+import type { Cloud } from '../domain/ports';
+import type { Logger } from '../logger';
+import type { AwsClients } from './clients';
+import { callerIdentity } from './identity';
+import { createImageResolver } from './images';
+import { createInstanceTypeCatalog } from './instance-types';
+import { createInstances } from './instances';
+import { createKeyPairKeeper } from './key-pairs';
+import { createSecurityGroupKeeper } from './security-group';
+
+export interface AwsCloudDeps {
+  clients: AwsClients;
+  config: Pick<Config, 'dataDir' | 'ingressCidr'>;
+  logger: Logger;
+}
+
+export function createAwsCloud({ clients, config, logger }: AwsCloudDeps): Cloud {
+  const log = logger.child({ module: 'aws' });
+  const images = createImageResolver(clients, log);
+  const instances = createInstances(clients, images, log);
+  return {
+    identity: () => callerIdentity(clients),
+    resolveImage: images.resolve,
+    describeInstanceType: createInstanceTypeCatalog(clients),
+    ensureSecurityGroup: createSecurityGroupKeeper(clients, config, log),
+    ensureKeyPair: createKeyPairKeeper(clients, config, log),
+    runInstance: instances.run,
+    waitUntilRunning: instances.waitUntilRunning,
+    findInstances: filter => instances.find(filter),
+    stopInstance: instances.stop,
+    startInstance: instances.start,
+    terminateInstance: instances.terminate,
+    readUserData: instances.readUserData
+  };
+}

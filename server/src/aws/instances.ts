@@ -1,0 +1,187 @@
+/**
+ * Prism's EC2 instances: launched once per launch id, found by tag, and
+ * driven through their lifecycle. Moto (and a retried request on AWS) may
+ * ignore ClientToken, so the tag is the source of truth (DESIGN, "Launch").
+ */
+import {
+  DescribeInstanceAttributeCommand,
+  DescribeInstancesCommand,
+  RunInstancesCommand,
+  StartInstancesCommand,
+  StopInstancesCommand,
+  TerminateInstancesCommand,
+  paginateDescribeInstances,
+  waitUntilInstanceRunning,
+  type Filter,
+  type Instance,
+  type _InstanceType
+} from '@aws-sdk/client-ec2';
+import { PrismError } from '../domain/errors';
+import type { CloudInstance, CloudInstanceState, RunInstanceSpec } from '../domain/ports';
+import type { Logger } from '../logger';
+import type { AwsClients } from './clients';
+import { awsCall, toPrismError } from './errors';
+import type { ImageResolver } from './images';
+
+export const LAUNCH_TAG = 'prism:launch';
+export const OWNER_TAG = 'prism:owner';
+
+/** How long a new instance may take to reach `running`; AWS usually needs under a minute. */
+export const RUNNING_WAIT = { maxWaitTime: 600, minDelay: 2, maxDelay: 15 };
+
+/** Everything but terminated: an instance that still counts as the launch's. */
+const LIVE_STATES = ['pending', 'running', 'stopping', 'stopped'];
+
+export interface InstanceFilter {
+  launchId?: string;
+  owner?: string;
+  states?: string[];
+}
+
+export function createInstances(clients: AwsClients, images: ImageResolver, logger: Logger) {
+  async function find(filter: InstanceFilter = {}): Promise<CloudInstance[]> {
+    const filters: Filter[] = [{ Name: 'tag-key', Values: [LAUNCH_TAG] }];
+    if (filter.launchId !== undefined) filters.push({ Name: `tag:${LAUNCH_TAG}`, Values: [filter.launchId] });
+    if (filter.owner !== undefined) filters.push({ Name: `tag:${OWNER_TAG}`, Values: [filter.owner] });
+    if (filter.states !== undefined) filters.push({ Name: 'instance-state-name', Values: filter.states });
+    const found: CloudInstance[] = [];
+    await awsCall('ec2:DescribeInstances', async () => {
+      for await (const page of paginateDescribeInstances({ client: clients.ec2 }, { Filters: filters })) {
+        for (const reservation of page.Reservations ?? []) {
+          for (const instance of reservation.Instances ?? []) found.push(toCloudInstance(instance));
+        }
+      }
+    });
+    return found;
+  }
+
+  async function describe(instanceId: string): Promise<CloudInstance> {
+    const answer = await awsCall('ec2:DescribeInstances', () =>
+      clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }))
+    );
+    const instance = answer.Reservations?.[0]?.Instances?.[0];
+    if (!instance) throw instanceNotFound(instanceId);
+    return toCloudInstance(instance);
+  }
+
+  async function run(spec: RunInstanceSpec): Promise<CloudInstance> {
+    const log = logger.child({ workstation: spec.launchId });
+    const [existing] = await find({ launchId: spec.launchId, states: LIVE_STATES });
+    if (existing) {
+      log.info({ instanceId: existing.instanceId }, 'instance already launched, reusing it');
+      return existing;
+    }
+    const image = await images.describe(spec.imageId);
+    const tags = Object.entries(spec.tags).map(([Key, Value]) => ({ Key, Value }));
+    const answer = await awsCall('ec2:RunInstances', () =>
+      clients.ec2.send(
+        new RunInstancesCommand({
+          ClientToken: spec.launchId,
+          MinCount: 1,
+          MaxCount: 1,
+          ImageId: spec.imageId,
+          InstanceType: spec.instanceType as _InstanceType,
+          SecurityGroupIds: [spec.securityGroupId],
+          KeyName: spec.keyName,
+          UserData: Buffer.from(spec.userData, 'utf8').toString('base64'),
+          BlockDeviceMappings: [
+            {
+              DeviceName: image.rootDeviceName,
+              Ebs: { VolumeSize: spec.rootVolumeGiB, VolumeType: 'gp3', DeleteOnTermination: true, Encrypted: true }
+            }
+          ],
+          MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled' },
+          TagSpecifications: [
+            { ResourceType: 'instance', Tags: tags },
+            { ResourceType: 'volume', Tags: tags }
+          ]
+        })
+      )
+    );
+    const instance = answer.Instances?.[0];
+    if (!instance) {
+      throw toPrismError(new Error('RunInstances returned no instance'), 'ec2:RunInstances');
+    }
+    log.info({ instanceId: instance.InstanceId, instanceType: spec.instanceType }, 'instance launched');
+    return toCloudInstance(instance);
+  }
+
+  async function waitUntilRunning(instanceId: string): Promise<CloudInstance> {
+    try {
+      await waitUntilInstanceRunning({ client: clients.ec2, ...RUNNING_WAIT }, { InstanceIds: [instanceId] });
+    } catch (error) {
+      const timedOut = (error as Error).name === 'TimeoutError';
+      // The waiter's own error says little; the instance's state says why.
+      const instance = await describe(instanceId);
+      if (instance.state !== 'running') throw didNotStart(instance, timedOut);
+    }
+    return describe(instanceId);
+  }
+
+  async function stop(instanceId: string, hibernate = false): Promise<void> {
+    await awsCall('ec2:StopInstances', () =>
+      clients.ec2.send(new StopInstancesCommand({ InstanceIds: [instanceId], Hibernate: hibernate }))
+    );
+  }
+
+  async function start(instanceId: string): Promise<void> {
+    await awsCall('ec2:StartInstances', () => clients.ec2.send(new StartInstancesCommand({ InstanceIds: [instanceId] })));
+  }
+
+  async function terminate(instanceId: string): Promise<void> {
+    await awsCall('ec2:TerminateInstances', () =>
+      clients.ec2.send(new TerminateInstancesCommand({ InstanceIds: [instanceId] }))
+    );
+  }
+
+  async function readUserData(instanceId: string): Promise<string> {
+    const answer = await awsCall('ec2:DescribeInstanceAttribute', () =>
+      clients.ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: instanceId, Attribute: 'userData' }))
+    );
+    return Buffer.from(answer.UserData?.Value ?? '', 'base64').toString('utf8');
+  }
+
+  return { find, describe, run, waitUntilRunning, stop, start, terminate, readUserData };
+}
+
+function toCloudInstance(instance: Instance): CloudInstance {
+  const tags = Object.fromEntries((instance.Tags ?? []).map(tag => [tag.Key ?? '', tag.Value ?? '']));
+  return {
+    instanceId: instance.InstanceId ?? '',
+    launchId: tags[LAUNCH_TAG] ?? '',
+    state: (instance.State?.Name ?? 'pending') as CloudInstanceState,
+    instanceType: instance.InstanceType ?? '',
+    imageId: instance.ImageId ?? '',
+    privateIp: instance.PrivateIpAddress ?? null,
+    publicIp: instance.PublicIpAddress ?? null,
+    tags
+  };
+}
+
+function instanceNotFound(instanceId: string): PrismError {
+  return new PrismError(
+    'INSTANCE_NOT_FOUND',
+    404,
+    'Instance not found',
+    `AWS does not know the instance ${instanceId}.`,
+    'It may have been terminated outside Prism; refresh the list of workstations.'
+  );
+}
+
+function didNotStart(instance: CloudInstance, timedOut: boolean): PrismError {
+  return timedOut
+    ? new PrismError(
+        'INSTANCE_START_TIMEOUT',
+        504,
+        'The instance did not start in time',
+        `${instance.instanceId} is still ${instance.state} after ${RUNNING_WAIT.maxWaitTime} seconds.`,
+        'Look at the instance in the EC2 console; terminate it and launch again if it stays stuck.'
+      )
+    : new PrismError(
+        'INSTANCE_FAILED_TO_START',
+        502,
+        'The instance did not start',
+        `${instance.instanceId} went to ${instance.state} instead of running.`,
+        'The EC2 console shows the state reason (often a capacity, volume or image problem); launch again or pick another size.'
+      );
+}
