@@ -35,9 +35,16 @@ export function createImageResolver(clients: AwsClients, logger: Logger): ImageR
     described.get(imageId, () => describeImage(clients, imageId));
 
   async function fromParameter(parameter: string, arch: Arch): Promise<ImageInfo> {
-    const answer = await awsCall('ssm:GetParameter', () =>
-      clients.ssm.send(new GetParameterCommand({ Name: parameter }))
-    );
+    const answer = await awsCall('ssm:GetParameter', async () => {
+      try {
+        return await clients.ssm.send(new GetParameterCommand({ Name: parameter }));
+      } catch (error) {
+        if ((error as Error).name === 'ParameterNotFound') {
+          throw imageNotFound(`There is no SSM parameter '${parameter}' in this region.`);
+        }
+        throw error;
+      }
+    });
     const imageId = answer.Parameter?.Value;
     if (!imageId) throw imageNotFound(`The SSM parameter '${parameter}' holds no image id.`);
     const image = await describe(imageId);
