@@ -221,6 +221,20 @@ describe('the AWS cloud against moto', () => {
   });
 });
 
+describe('the AWS cloud when the endpoint does not answer', () => {
+  it('says the cloud is unreachable and where it looked', async () => {
+    const stopped = await startMoto();
+    await stopped.stop();
+    const unreachable = createAwsClients({ region: 'us-east-1', awsEndpoint: stopped.endpoint });
+    const error = await createAwsCloud({ clients: unreachable, config: { dataDir, ingressCidr: undefined }, logger })
+      .identity()
+      .catch(e => e);
+    destroyAwsClients(unreachable);
+    expect(error).toMatchObject({ code: 'CLOUD_UNREACHABLE', status: 503 });
+    expect(error.hint).toMatch(/PRISM_AWS_ENDPOINT/);
+  });
+});
+
 describe('the S3 boot report inbox against moto', () => {
   it('returns the reports written after a given seq, oldest first, skipping unreadable ones', async () => {
     const inbox = createS3BootReportInbox({ clients, config: { reportBucket: undefined }, logger });

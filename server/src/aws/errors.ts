@@ -188,7 +188,9 @@ function networkCode(sdk: SdkErrorShape): string | undefined {
     const code = (inner as SdkErrorShape).code;
     if (code !== undefined && NETWORK_CODES.has(code)) return code;
   }
-  return undefined;
+  // The SDK's retry layer re-wraps an error from another realm (a VM context, as
+  // under jest) as text: "AWS SDK error wrapper for Error: connect ECONNREFUSED ...".
+  return [...NETWORK_CODES].find(code => sdk.message?.includes(code));
 }
 
 function isNetworkError(sdk: SdkErrorShape): boolean {
