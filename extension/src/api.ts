@@ -1,0 +1,230 @@
+/**
+ * The one seam through which the extension makes requests to the Prism
+ * service. Everything about URLs, auth and error shapes lives here.
+ */
+import { PageConfig, URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+import type {
+  Connection,
+  LaunchRequest,
+  TemplateSummary,
+  Workstation
+} from '../../server/src/contract/api';
+import type {
+  Problem,
+  WorkstationEvent
+} from '../../server/src/contract/events';
+
+/** Where the service is and how to show who we are. */
+export interface IServiceOptions {
+  /** The `serviceUrl` setting; empty means "behind jupyter-server-proxy". */
+  serviceUrl: string;
+  /** The `serviceToken` setting, only sent to a service at `serviceUrl`. */
+  serviceToken: string;
+}
+
+/**
+ * A request the service refused or could not answer, carrying the
+ * service's problem+json fields so the panel can show the hint.
+ */
+export class PrismRequestError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail || problem.title);
+    this.name = 'PrismRequestError';
+  }
+
+  get status(): number {
+    return this.problem.status;
+  }
+  get code(): string {
+    return this.problem.code;
+  }
+  get title(): string {
+    return this.problem.title;
+  }
+  get detail(): string {
+    return this.problem.detail;
+  }
+  get hint(): string {
+    return this.problem.hint;
+  }
+}
+
+/** The REST API v1 of one Prism service. */
+export class PrismApi {
+  /**
+   * @param options where the service is; see `IServiceOptions`.
+   */
+  constructor(options: IServiceOptions) {
+    const custom = options.serviceUrl.trim();
+    this.baseUrl = withSlash(
+      custom
+        ? new URL(custom, window.location.href).href
+        : URLExt.join(PageConfig.getBaseUrl(), 'prism/')
+    );
+    // Behind the proxy Jupyter's own token and xsrf cookie open the door and
+    // the proxy adds the service token; a service elsewhere must never see
+    // Jupyter's token, so it gets its own.
+    this.serverSettings = custom
+      ? ServerConnection.makeSettings({
+          baseUrl: this.baseUrl,
+          token: '',
+          appendToken: false,
+          init: { cache: 'no-store', credentials: 'include' }
+        })
+      : ServerConnection.makeSettings();
+    this.serviceToken = custom ? options.serviceToken.trim() : '';
+  }
+
+  /** The service's base URL, ending in `/`. */
+  readonly baseUrl: string;
+
+  /** The token a service at `serviceUrl` expects; empty behind the proxy. */
+  readonly serviceToken: string;
+
+  /** The connection settings requests are made with. */
+  readonly serverSettings: ServerConnection.ISettings;
+
+  /** @throws {PrismRequestError} */
+  listTemplates(): Promise<TemplateSummary[]> {
+    return this.request('templates');
+  }
+
+  /** @throws {PrismRequestError} */
+  listWorkstations(): Promise<Workstation[]> {
+    return this.request('instances');
+  }
+
+  /** @throws {PrismRequestError} */
+  async launchWorkstation(body: LaunchRequest): Promise<string> {
+    const { id } = await this.request<{ id: string }>('instances', {
+      method: 'POST',
+      body: JSON.stringify(body)
+    });
+    return id;
+  }
+
+  /** @throws {PrismRequestError} */
+  async changeWorkstation(
+    id: string,
+    action: 'stop' | 'start' | 'hibernate'
+  ): Promise<void> {
+    await this.request(`instances/${encodeURIComponent(id)}/${action}`, {
+      method: 'POST'
+    });
+  }
+
+  /** @throws {PrismRequestError} */
+  async terminateWorkstation(id: string): Promise<void> {
+    await this.request(`instances/${encodeURIComponent(id)}`, {
+      method: 'DELETE'
+    });
+  }
+
+  /** The launch's history, oldest first. @throws {PrismRequestError} */
+  eventsOf(id: string): Promise<WorkstationEvent[]> {
+    return this.request(`instances/${encodeURIComponent(id)}/events`);
+  }
+
+  /** @throws {PrismRequestError} */
+  connectionOf(id: string): Promise<Connection> {
+    return this.request(`instances/${encodeURIComponent(id)}/connection`);
+  }
+
+  /**
+   * Make one request to `<base>api/v1/<path>`.
+   *
+   * @throws {PrismRequestError} for a network failure or a non-2xx answer.
+   */
+  async request<T>(path: string, init: RequestInit = {}): Promise<T> {
+    const url = URLExt.join(this.baseUrl, 'api/v1', path);
+    const headers = new Headers(init.headers);
+    if (init.body) {
+      headers.set('Content-Type', 'application/json');
+    }
+    if (this.serviceToken) {
+      headers.set('Authorization', `Bearer ${this.serviceToken}`);
+    }
+    let response: Response;
+    try {
+      response = await ServerConnection.makeRequest(
+        url,
+        { ...init, headers },
+        this.serverSettings
+      );
+    } catch (reason) {
+      throw new PrismRequestError(unreachable(this.baseUrl, reason));
+    }
+    if (!response.ok) {
+      throw new PrismRequestError(await problemOfResponse(response));
+    }
+    // Lifecycle answers may have no body at all.
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
+
+/** Any failure as a problem the panel can show with its hint. */
+export function problemOf(reason: unknown): Problem {
+  if (reason instanceof PrismRequestError) {
+    return reason.problem;
+  }
+  return {
+    type: 'about:blank',
+    title: 'Unexpected error',
+    status: 0,
+    detail: String(reason),
+    code: 'CLIENT_ERROR',
+    hint: 'Reload the page; if it persists, look at the browser console.'
+  };
+}
+
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+function unreachable(baseUrl: string, reason: unknown): Problem {
+  return {
+    type: 'about:blank',
+    title: 'Prism service unreachable',
+    status: 0,
+    detail: `No answer from ${baseUrl}: ${String(reason)}`,
+    code: 'SERVICE_UNREACHABLE',
+    hint: 'Check that the Prism service is running, or set "Service URL" in Settings → Prism.'
+  };
+}
+
+/**
+ * The service answers problem+json; anything else (the proxy's own error
+ * page, a hub login redirect) is turned into one so the panel can show it.
+ */
+async function problemOfResponse(response: Response): Promise<Problem> {
+  const type = response.headers.get('Content-Type') ?? '';
+  if (type.includes('json')) {
+    try {
+      const body = (await response.json()) as Partial<Problem>;
+      return {
+        type: body.type ?? 'about:blank',
+        title: body.title ?? response.statusText,
+        status: body.status ?? response.status,
+        detail: body.detail ?? '',
+        code: body.code ?? `HTTP_${response.status}`,
+        hint: body.hint ?? ''
+      };
+    } catch {
+      // Fall through: a body that claims JSON but is not.
+    }
+  }
+  return {
+    type: 'about:blank',
+    title: response.statusText || `HTTP ${response.status}`,
+    status: response.status,
+    detail: `The service answered ${response.status} to ${response.url}.`,
+    code: `HTTP_${response.status}`,
+    hint:
+      response.status === 502 || response.status === 503
+        ? 'The Prism service may still be starting or may have stopped; try Refresh in a moment.'
+        : 'Try Refresh; if it persists, look at the Jupyter server log.'
+  };
+}

@@ -1,0 +1,92 @@
+import { JupyterFrontEnd } from '@jupyterlab/application';
+import {
+  Dialog,
+  MainAreaWidget,
+  showDialog,
+  WidgetTracker
+} from '@jupyterlab/apputils';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { refreshIcon } from '@jupyterlab/ui-components';
+
+import { prismIcon } from './icons';
+import { CommandIDs, IPrismModel } from './tokens';
+import { PrismPanel } from './widgets/PrismPanel';
+
+/**
+ * Register Prism's commands, once. The launcher card, the palette and the
+ * panel's buttons all run these.
+ */
+export function addCommands(
+  app: JupyterFrontEnd,
+  model: IPrismModel,
+  tracker: WidgetTracker<MainAreaWidget<PrismPanel>>,
+  trans: TranslationBundle
+): void {
+  const { commands, shell } = app;
+  const idOf = (args: Record<string, unknown>): string => {
+    if (typeof args.id !== 'string') {
+      throw new Error('A workstation id is required (args.id).');
+    }
+    return args.id;
+  };
+
+  commands.addCommand(CommandIDs.open, {
+    label: trans.__('Prism Workstation'),
+    caption: trans.__('Launch and manage cloud workstations'),
+    icon: prismIcon,
+    execute: async () => {
+      let widget = tracker.currentWidget;
+      if (!widget || widget.isDisposed) {
+        const panel = new PrismPanel(model, commands, trans);
+        widget = new MainAreaWidget({ content: panel });
+        widget.id = 'jp-Prism-main';
+        widget.title.label = trans.__('Prism');
+        widget.title.icon = prismIcon;
+        widget.title.closable = true;
+        await tracker.add(widget);
+      }
+      if (!widget.isAttached) {
+        shell.add(widget, 'main');
+      }
+      shell.activateById(widget.id);
+      return widget;
+    }
+  });
+
+  commands.addCommand(CommandIDs.refresh, {
+    label: trans.__('Refresh Prism Workstations'),
+    icon: refreshIcon,
+    execute: () => model.refresh()
+  });
+
+  commands.addCommand(CommandIDs.stop, {
+    label: trans.__('Stop Workstation'),
+    execute: args => model.stopWorkstation(idOf(args))
+  });
+
+  commands.addCommand(CommandIDs.start, {
+    label: trans.__('Start Workstation'),
+    execute: args => model.startWorkstation(idOf(args))
+  });
+
+  commands.addCommand(CommandIDs.terminate, {
+    label: trans.__('Terminate Workstation'),
+    execute: async args => {
+      const id = idOf(args);
+      const name = model.workstations.find(w => w.id === id)?.name ?? id;
+      const answer = await showDialog({
+        title: trans.__('Terminate %1?', name),
+        body: trans.__(
+          'The workstation and its local disk go away; volumes and datasets stay.'
+        ),
+        buttons: [
+          Dialog.cancelButton({ label: trans.__('Cancel') }),
+          Dialog.warnButton({ label: trans.__('Terminate') })
+        ]
+      });
+      if (answer.button.accept) {
+        await model.terminateWorkstation(id);
+      }
+    }
+  });
+}

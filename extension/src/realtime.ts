@@ -1,0 +1,34 @@
+/**
+ * The one socket seam: the live events of the researcher's workstations.
+ */
+import { io, Socket } from 'socket.io-client';
+
+import type {
+  ClientToServerEvents,
+  ServerToClientEvents
+} from '../../server/src/contract/events';
+import type { PrismApi } from './api';
+
+/** A socket typed with the event maps shared with the service. */
+export type PrismSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/**
+ * Open the live event stream of the service `api` talks to.
+ *
+ * The service puts the connection in its user's room, so nothing needs to
+ * be subscribed. Auth is the same as the API's: behind the proxy the
+ * browser's Jupyter cookie (or Jupyter's token in the query, when Jupyter
+ * itself would append it to websockets) and the proxy adds the service
+ * token; a service at `serviceUrl` gets its own token in `auth`.
+ */
+export function openRealtime(api: PrismApi): PrismSocket {
+  const base = new URL(api.baseUrl);
+  const { token, appendToken } = api.serverSettings;
+  return io(base.origin, {
+    path: `${base.pathname}socket.io`,
+    withCredentials: true,
+    auth: api.serviceToken ? { token: api.serviceToken } : {},
+    query: token && appendToken ? { token } : {},
+    reconnectionDelayMax: 10000
+  });
+}

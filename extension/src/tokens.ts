@@ -1,0 +1,136 @@
+import { Token } from '@lumino/coreutils';
+import { ISignal } from '@lumino/signaling';
+
+import type {
+  Connection,
+  LaunchRequest,
+  TemplateSummary,
+  Workstation
+} from '../../server/src/contract/api';
+import type {
+  LaunchPhase,
+  Problem,
+  WorkstationState
+} from '../../server/src/contract/events';
+
+/**
+ * The command ids. The launcher card, the palette and the panel all point
+ * at these.
+ */
+export const CommandIDs = {
+  /** Open (or bring forward) the Prism panel. */
+  open: 'prism:open',
+  /** Reload templates and workstations from the service. */
+  refresh: 'prism:refresh',
+  /** Stop a workstation; args `{ id }`. */
+  stop: 'prism:stop',
+  /** Start a stopped workstation; args `{ id }`. */
+  start: 'prism:start',
+  /** Terminate a workstation after the researcher confirms; args `{ id }`. */
+  terminate: 'prism:terminate'
+} as const;
+
+/** How the extension currently reaches the Prism service. */
+export type ServiceStatus = 'connecting' | 'connected' | 'disconnected';
+
+/**
+ * What the researcher sees of one workstation's launch, built from its
+ * history and the live events.
+ */
+export interface ILaunchView {
+  /** The phase the launch reached last. */
+  readonly phase: LaunchPhase;
+  /** 0..100; never goes down within one launch. */
+  readonly percent: number;
+  /** Seconds until ready, estimated; null when unknown. */
+  readonly etaSeconds: number | null;
+  /** What the launch is doing now, in words. */
+  readonly message: string;
+  /** The boot log, oldest first (the most recent lines only). */
+  readonly log: ReadonlyArray<string>;
+  /** Why the launch failed; null unless `phase` is `failed`. */
+  readonly problem: Problem | null;
+}
+
+/**
+ * The Prism model: the templates, the researcher's workstations and their
+ * launches, kept current from the service's REST API and socket events.
+ */
+export interface IPrismModel {
+  /** Emitted whenever anything below changes; views re-render on it. */
+  readonly changed: ISignal<IPrismModel, void>;
+
+  /** Whether the live event stream is connected. */
+  readonly status: ServiceStatus;
+
+  /** The templates the service offers, as last loaded. */
+  readonly templates: ReadonlyArray<TemplateSummary>;
+
+  /** The researcher's workstations, newest first. */
+  readonly workstations: ReadonlyArray<Workstation>;
+
+  /**
+   * Why the last refresh failed (for example the service is unreachable);
+   * null when it succeeded.
+   */
+  readonly problem: Problem | null;
+
+  /**
+   * The launch as the researcher should see it.
+   *
+   * @returns null for a workstation the model does not know.
+   */
+  launchViewOf(id: string): ILaunchView | null;
+
+  /**
+   * Reload templates and workstations, and replay the history of every
+   * workstation that is not terminated, so the view matches the service.
+   * Failures are kept in `problem`, never thrown.
+   */
+  refresh(): Promise<void>;
+
+  /**
+   * Ask the service for a new workstation. Progress follows as events.
+   *
+   * @returns the new workstation's id.
+   * @throws {PrismRequestError} when the service refuses the request.
+   */
+  launchWorkstation(request: LaunchRequest): Promise<string>;
+
+  /**
+   * Stop a running workstation.
+   *
+   * @throws {PrismRequestError} when the service refuses.
+   */
+  stopWorkstation(id: string): Promise<void>;
+
+  /**
+   * Start a stopped or hibernated workstation.
+   *
+   * @throws {PrismRequestError} when the service refuses.
+   */
+  startWorkstation(id: string): Promise<void>;
+
+  /**
+   * Terminate a workstation; its volumes outlive it.
+   *
+   * @throws {PrismRequestError} when the service refuses.
+   */
+  terminateWorkstation(id: string): Promise<void>;
+
+  /**
+   * How to reach a ready workstation: Jupyter URL, SSH command, VS Code URI.
+   *
+   * @throws {PrismRequestError} when the workstation is not ready or unknown.
+   */
+  connectionOf(id: string): Promise<Connection>;
+}
+
+/** The Prism model, for plugins that extend the main one. */
+export const IPrismModel = new Token<IPrismModel>(
+  'jupyterlab-prism:IPrismModel',
+  'The Prism model: templates, workstations and their launches.'
+);
+
+export type { Connection, LaunchRequest, TemplateSummary, Workstation };
+export type { LaunchPhase, Problem, WorkstationState };

@@ -1,0 +1,129 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
+import {
+  Button,
+  ReactWidget,
+  refreshIcon,
+  UseSignal
+} from '@jupyterlab/ui-components';
+import type { CommandRegistry } from '@lumino/commands';
+import * as React from 'react';
+
+import { problemOf } from '../api';
+import { CommandIDs, IPrismModel, LaunchRequest, Problem } from '../tokens';
+import { LaunchForm } from './LaunchForm';
+import { LaunchProgress } from './LaunchProgress';
+import { ProblemNotice } from './ProblemNotice';
+import { WorkstationAction, WorkstationList } from './WorkstationList';
+
+/** The Prism panel: templates and launch form, the launch, the workstations. */
+export class PrismPanel extends ReactWidget {
+  constructor(
+    private readonly _model: IPrismModel,
+    private readonly _commands: CommandRegistry,
+    private readonly _trans: TranslationBundle
+  ) {
+    super();
+    this.addClass('jp-Prism-panel');
+  }
+
+  protected render(): JSX.Element {
+    return (
+      <UseSignal signal={this._model.changed}>
+        {() => (
+          <PrismView
+            model={this._model}
+            commands={this._commands}
+            trans={this._trans}
+          />
+        )}
+      </UseSignal>
+    );
+  }
+}
+
+function PrismView(props: {
+  model: IPrismModel;
+  commands: CommandRegistry;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { model, commands, trans } = props;
+  const [chosen, setChosen] = React.useState<string | null>(null);
+  const [actionProblem, setActionProblem] = React.useState<Problem | null>(null);
+
+  // Without a choice, follow the newest workstation still alive, so a
+  // reload comes back to the launch the researcher was watching.
+  const selected =
+    model.workstations.find(w => w.id === chosen) ??
+    model.workstations.find(w => w.state !== 'terminated') ??
+    null;
+  const view = selected ? model.launchViewOf(selected.id) : null;
+
+  const launch = async (request: LaunchRequest): Promise<boolean> => {
+    setActionProblem(null);
+    try {
+      setChosen(await model.launchWorkstation(request));
+      return true;
+    } catch (reason) {
+      setActionProblem(problemOf(reason));
+      return false;
+    }
+  };
+  const act = async (action: WorkstationAction, id: string): Promise<void> => {
+    setActionProblem(null);
+    try {
+      await commands.execute(CommandIDs[action], { id });
+    } catch (reason) {
+      setActionProblem(problemOf(reason));
+    }
+  };
+
+  return (
+    <div className="jp-Prism-content" data-status={model.status}>
+      <header className="jp-Prism-header">
+        <h2 className="jp-Prism-title">{trans.__('Prism Workstations')}</h2>
+        <span className="jp-Prism-status" data-status={model.status}>
+          {statusText(model.status, trans)}
+        </span>
+        <Button
+          minimal
+          className="jp-Prism-refresh"
+          aria-label={trans.__('Refresh')}
+          title={trans.__('Refresh')}
+          onClick={() => void commands.execute(CommandIDs.refresh)}
+        >
+          <refreshIcon.react tag="span" />
+        </Button>
+      </header>
+      {model.problem && <ProblemNotice problem={model.problem} trans={trans} />}
+      {actionProblem && <ProblemNotice problem={actionProblem} trans={trans} />}
+      <LaunchForm templates={model.templates} onLaunch={launch} trans={trans} />
+      {selected && view && (
+        <LaunchProgress
+          workstation={selected}
+          view={view}
+          connectionOf={id => model.connectionOf(id)}
+          trans={trans}
+        />
+      )}
+      <h3 className="jp-Prism-subtitle">{trans.__('Your workstations')}</h3>
+      <WorkstationList
+        workstations={model.workstations}
+        selected={selected?.id ?? null}
+        onSelect={setChosen}
+        onAction={(action, id) => void act(action, id)}
+        trans={trans}
+      />
+    </div>
+  );
+}
+
+function statusText(status: IPrismModel['status'], trans: TranslationBundle): string {
+  switch (status) {
+    case 'connected':
+      return trans.__('live');
+    case 'connecting':
+      return trans.__('connecting…');
+    case 'disconnected':
+      return trans.__('reconnecting…');
+  }
+}
