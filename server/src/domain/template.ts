@@ -46,6 +46,11 @@ export interface Template {
   /** The login user on the workstation (`ec2-user` on Amazon Linux). */
   user: string;
   rootVolumeGiB: number;
+  /**
+   * Shell commands run as root after the packages, in order (e.g. pointing
+   * RStudio Server at conda's R). Written by the template's author, an admin.
+   */
+  setup?: string[];
   /** Where it was read from, for diagnostics. */
   source: { file: string };
 }
