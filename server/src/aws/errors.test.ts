@@ -50,6 +50,15 @@ describe('turning AWS errors into problems a person can act on', () => {
     expect(problem.hint).toMatch(/PRISM_REGION/);
   });
 
+  it('offers stopping when a workstation cannot hibernate', () => {
+    const problem = toPrismError(
+      serviceError('UnsupportedHibernationConfiguration', 'For hibernation, the instance must be configured'),
+      'ec2:StopInstances'
+    );
+    expect(problem).toMatchObject({ code: 'HIBERNATION_UNSUPPORTED', status: 409 });
+    expect(problem.hint).toMatch(/stop it/);
+  });
+
   it('says AWS is throttling once retries are spent', () => {
     expect(toPrismError(serviceError('ThrottlingException', 'Rate exceeded'), 'ssm:GetParameter')).toMatchObject({
       code: 'CLOUD_THROTTLED',

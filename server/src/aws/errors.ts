@@ -108,7 +108,16 @@ export function toPrismError(error: unknown, action: string): PrismError {
       'It may have been terminated outside Prism; refresh the list of workstations.'
     );
   }
-  if (name === 'IncorrectInstanceState' || name === 'UnsupportedHibernationConfiguration') {
+  if (name === 'UnsupportedHibernationConfiguration' || (name === 'UnsupportedOperation' && /hibernat/i.test(message))) {
+    return new PrismError(
+      'HIBERNATION_UNSUPPORTED',
+      409,
+      'This workstation cannot hibernate',
+      `AWS refused ${action}: ${message}`,
+      'It was not launched with hibernation enabled, or its instance type does not support it; stop it instead.'
+    );
+  }
+  if (name === 'IncorrectInstanceState') {
     return new PrismError(
       'INSTANCE_STATE_CONFLICT',
       409,
