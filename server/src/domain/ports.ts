@@ -99,8 +99,8 @@ export interface BootReportInbox {
 }
 
 export interface WorkstationRecord extends Workstation {
-  /** sha256 of the per-launch boot-report token. */
-  bootTokenHash: string;
+  /** The per-launch token boot reports are signed with (kept server-side only). */
+  bootToken: string;
   /** Jupyter's own token on the workstation (the owner's credential). */
   jupyterToken: string;
   /** Highest boot report seq applied. */
@@ -145,4 +145,23 @@ export interface WorkstationNetwork {
 /** Probes a service on a workstation; resolves true once it answers 2xx/3xx. */
 export interface HealthProbe {
   check(url: string): Promise<boolean>;
+}
+
+/** The little the domain needs of a logger (pino's Logger fits). */
+export interface DomainLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Who is calling, as the identity adapter (token, JupyterHub) established it. */
+export interface Caller {
+  user: string;
+  roles: string[];
+  projects: string[];
+}
+
+export interface IdentityProvider {
+  /** The caller for a bearer token, or null when the token is not valid. */
+  authenticate(token: string | undefined): Promise<Caller | null>;
 }

@@ -1,0 +1,123 @@
+/**
+ * createApp(deps): the service built from its adapters — the domain, Express
+ * and socket.io — on an http.Server that it never listens on (main.ts does).
+ */
+import http from 'node:http';
+import express from 'express';
+import type { Health } from './contract/api';
+import { LaunchRunner, type LaunchSettings } from './domain/launch';
+import type {
+  BootReportInbox,
+  Clock,
+  Cloud,
+  HealthProbe,
+  IdentityProvider,
+  TemplateCatalog,
+  WorkstationNetwork,
+  WorkstationStore
+} from './domain/ports';
+import { Timeline } from './domain/timeline';
+import { Workstations } from './domain/workstations';
+import { requireCaller } from './http/auth';
+import { notFoundRoute, problemMiddleware } from './http/problem';
+import { bootReportsRouter } from './http/routes/boot-reports';
+import { instancesRouter } from './http/routes/instances';
+import { callerRouter, healthRouter } from './http/routes/service';
+import type { Logger } from './logger';
+import { createRealtime, socketEventSink, type PrismSocketServer } from './realtime/socket';
+import { VERSION } from './version';
+
+export interface AppDeps {
+  baseUrl: string;
+  region: string;
+  allowedOrigins: string[];
+  store: WorkstationStore;
+  cloud: Cloud;
+  catalog: TemplateCatalog;
+  identity: IdentityProvider;
+  network: WorkstationNetwork;
+  probe: HealthProbe;
+  inbox: BootReportInbox | null;
+  clock: Clock;
+  logger: Logger;
+  launch: LaunchSettings;
+}
+
+export interface PrismApp {
+  httpServer: http.Server;
+  io: PrismSocketServer;
+  runner: LaunchRunner;
+  workstations: Workstations;
+  timeline: Timeline;
+}
+
+const CLOUD_HEALTH_TTL_MS = 30_000;
+
+export function createApp(deps: AppDeps): PrismApp {
+  const { logger } = deps;
+  let io: PrismSocketServer | undefined;
+  const timeline = new Timeline(deps.store, socketEventSink(() => io), deps.clock);
+  const runner = new LaunchRunner({
+    store: deps.store,
+    cloud: deps.cloud,
+    catalog: deps.catalog,
+    timeline,
+    network: deps.network,
+    probe: deps.probe,
+    inbox: deps.inbox,
+    logger: logger.child({ module: 'launch' }),
+    settings: deps.launch
+  });
+  const workstations = new Workstations({
+    store: deps.store,
+    cloud: deps.cloud,
+    catalog: deps.catalog,
+    timeline,
+    runner,
+    network: deps.network,
+    clock: deps.clock,
+    logger: logger.child({ module: 'workstations' }),
+    region: deps.region
+  });
+
+  const api = express.Router();
+  api.use(express.json({ limit: '1mb' }));
+  api.use(healthRouter(VERSION, cachedCloudHealth(deps.cloud, deps.region)));
+  api.use(bootReportsRouter(runner));
+  api.use(requireCaller(deps.identity));
+  api.use(callerRouter(deps.catalog, deps.region));
+  api.use(instancesRouter(workstations));
+  api.use(notFoundRoute);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(`${deps.baseUrl}api/v1`, api);
+  app.use(notFoundRoute);
+  app.use(problemMiddleware(logger.child({ module: 'http' })));
+
+  const httpServer = http.createServer(app);
+  io = createRealtime({
+    httpServer,
+    path: `${deps.baseUrl}socket.io`,
+    identity: deps.identity,
+    workstations,
+    allowedOrigins: deps.allowedOrigins,
+    logger: logger.child({ module: 'realtime' })
+  });
+  return { httpServer, io, runner, workstations, timeline };
+}
+
+function cachedCloudHealth(cloud: Cloud, region: string): () => Promise<Health['cloud']> {
+  let cached: { at: number; value: Health['cloud'] } | undefined;
+  return async () => {
+    if (cached && Date.now() - cached.at < CLOUD_HEALTH_TTL_MS) {
+      return cached.value;
+    }
+    const value = await cloud
+      .identity()
+      .then(id => ({ reachable: true, region: id.region, account: id.account }))
+      .catch(() => ({ reachable: false, region, account: null }));
+    cached = { at: Date.now(), value };
+    return value;
+  };
+}

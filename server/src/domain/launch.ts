@@ -1,0 +1,468 @@
+/**
+ * The launch path of DESIGN: the record is durable before any cloud call;
+ * independent preparations run in parallel while phases are reported in
+ * order; the image and the instance type must share the arch before any
+ * instance exists; RunInstances is idempotent on the workstation id; the
+ * bootstrap reports drive progress until the services answer.
+ */
+import crypto from 'node:crypto';
+import type { Problem } from '../contract/events';
+import { renderBootstrap } from './bootstrap';
+import { BootWatch } from './boot-watch';
+import { PrismError } from './errors';
+import type {
+  BootReport,
+  BootReportInbox,
+  Cloud,
+  CloudInstance,
+  DomainLogger,
+  HealthProbe,
+  TemplateCatalog,
+  WorkstationNetwork,
+  WorkstationRecord,
+  WorkstationStore
+} from './ports';
+import type { Template } from './template';
+import type { Timeline } from './timeline';
+import { isSettled } from './workstation-state';
+
+export interface LaunchSettings {
+  region: string;
+  /** Where instances phone home; null: they write S3 report objects. Read at each launch. */
+  reportUrl: () => string | null;
+  reportBucket: string | null;
+  bootTimeoutSeconds: number;
+  healthTimeoutSeconds: number;
+  reportPollSeconds: number;
+}
+
+export interface LaunchDeps {
+  store: WorkstationStore;
+  cloud: Cloud;
+  catalog: TemplateCatalog;
+  timeline: Timeline;
+  network: WorkstationNetwork;
+  probe: HealthProbe;
+  inbox: BootReportInbox | null;
+  logger: DomainLogger;
+  settings: LaunchSettings;
+}
+
+class LaunchCancelled extends Error {}
+
+export class LaunchRunner {
+  private readonly watches = new Map<string, BootWatch>();
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly cancelled = new Set<string>();
+
+  constructor(private readonly deps: LaunchDeps) {}
+
+  /** Drive a recorded launch to ready or failed, in the background. */
+  start(id: string): void {
+    if (this.running.has(id)) {
+      return;
+    }
+    const run = this.drive(id).finally(() => {
+      this.running.delete(id);
+      this.watches.get(id)?.close();
+      this.watches.delete(id);
+      this.cancelled.delete(id);
+    });
+    this.running.set(id, run);
+  }
+
+  /** After a crash or restart: pick up every launch that had not settled. */
+  resumeUnfinished(): number {
+    const unfinished = this.deps.store.listUnfinished();
+    unfinished.forEach(record => this.start(record.id));
+    return unfinished.length;
+  }
+
+  /** Stop driving a launch (the workstation is being terminated). */
+  cancel(id: string): void {
+    if (this.running.has(id)) {
+      this.cancelled.add(id);
+      this.watches.get(id)?.close();
+    }
+  }
+
+  isLaunching(id: string): boolean {
+    return this.running.has(id);
+  }
+
+  /** Wait for in-flight launches (they resume on the next start if cut short). */
+  async drain(timeoutMs: number): Promise<void> {
+    await Promise.race([
+      Promise.allSettled([...this.running.values()]),
+      new Promise(resolve => setTimeout(resolve, timeoutMs).unref())
+    ]);
+  }
+
+  /**
+   * Reports from a booting workstation (HTTP phone-home or S3 report object).
+   * Returns how many were new; refuses a wrong token.
+   */
+  acceptBootReports(id: string, token: string, reports: BootReport[]): number {
+    const record = this.deps.store.get(id);
+    if (!record || !sameSecret(record.bootToken, token)) {
+      throw new PrismError(
+        'BOOT_REPORT_REFUSED',
+        401,
+        'Boot report refused',
+        'The report is not signed with this launch’s token.',
+        'Only the workstation launched with this token can report; relaunch it if its user data was replaced.'
+      );
+    }
+    const fresh = reports.filter(r => r.seq > record.lastReportSeq).sort((a, b) => a.seq - b.seq);
+    if (fresh.length === 0) {
+      return 0;
+    }
+    this.deps.store.update(id, { lastReportSeq: fresh[fresh.length - 1].seq });
+    if (isSettled(record)) {
+      fresh.forEach(report => this.applyAfterLaunch(record, report));
+    } else {
+      const watch = this.watchOf(id);
+      fresh.forEach(report => watch.push(report));
+    }
+    return fresh.length;
+  }
+
+  private async drive(id: string): Promise<void> {
+    try {
+      let record = this.record(id);
+      if (!record.instanceId) {
+        record = await this.prepareAndRun(record);
+      }
+      await this.waitRunning(record);
+      const services = await this.followBootstrap(id);
+      await this.checkHealth(id, services);
+      this.deps.timeline.progress(id, 'ready', 'Your workstation is ready.');
+      this.deps.logger.info({ workstation: id }, 'workstation ready');
+    } catch (error) {
+      if (error instanceof LaunchCancelled || this.cancelled.has(id)) {
+        this.deps.logger.info({ workstation: id }, 'launch cancelled');
+        return;
+      }
+      await this.fail(id, error);
+    }
+  }
+
+  private async prepareAndRun(record: WorkstationRecord): Promise<WorkstationRecord> {
+    const { cloud, timeline } = this.deps;
+    const id = record.id;
+    const template = this.template(record);
+    const source = template.image[record.arch];
+
+    timeline.progress(id, 'resolve-image', `Finding the ${record.arch} image for ${template.title}…`);
+    const image = cloud.resolveImage(source, record.arch);
+    const instanceType = cloud.describeInstanceType(record.instanceType);
+    const network = Promise.all([cloud.ensureSecurityGroup(), cloud.ensureKeyPair(record.owner)]);
+    // The calls overlap, but are awaited in phase order so the researcher sees phases in
+    // order; handlers are attached now so a failure of one while awaiting another is not unhandled.
+    void Promise.allSettled([image, instanceType, network]);
+    const [resolved, typeInfo] = await Promise.all([image, instanceType]);
+    this.assertLive(id);
+    if (resolved.arch !== record.arch || !typeInfo.arches.includes(record.arch)) {
+      throw archMismatch(record, resolved.imageId, resolved.arch, typeInfo.arches);
+    }
+    timeline.log(id, `image ${resolved.imageId} (${resolved.name}, ${resolved.arch})`);
+    timeline.progress(id, 'prepare-network', 'Preparing the security group and your SSH key…');
+    const [securityGroupId, key] = await network;
+    this.assertLive(id);
+    timeline.progress(id, 'prepare-storage', describeStorage(record));
+    this.assertLive(id);
+
+    timeline.progress(id, 'run-instance', `Starting a ${record.instanceType} (${record.arch})…`);
+    const userData = renderBootstrap({
+      launchId: id,
+      template,
+      arch: record.arch,
+      region: this.deps.settings.region,
+      report: { url: this.deps.settings.reportUrl(), bucket: this.deps.settings.reportBucket, token: record.bootToken },
+      jupyterToken: record.jupyterToken,
+      datasets: s3Mounts(record)
+    });
+    this.watchOf(id);
+    const instance = await cloud.runInstance({
+      launchId: id,
+      imageId: resolved.imageId,
+      instanceType: record.instanceType,
+      securityGroupId,
+      keyName: key.keyName,
+      userData,
+      rootVolumeGiB: template.rootVolumeGiB,
+      tags: launchTags(record)
+    });
+    const updated = this.deps.store.update(id, {
+      instanceId: instance.instanceId,
+      imageId: resolved.imageId,
+      keyPath: key.privateKeyPath
+    });
+    timeline.log(id, `instance ${instance.instanceId} requested`);
+    if (this.cancelled.has(id)) {
+      throw new LaunchCancelled();
+    }
+    return updated;
+  }
+
+  private async waitRunning(record: WorkstationRecord): Promise<void> {
+    const { timeline, cloud, network } = this.deps;
+    timeline.progress(record.id, 'wait-running', 'Waiting for the instance to be running…');
+    const instance: CloudInstance = await cloud.waitUntilRunning(record.instanceId as string);
+    this.assertLive(record.id);
+    timeline.state(record.id, 'running', { address: network.addressOf(instance) });
+  }
+
+  private async followBootstrap(id: string): Promise<{ name: string; port: number }[]> {
+    const { timeline, settings } = this.deps;
+    timeline.progress(id, 'bootstrap', 'Installing the template’s software…', 0);
+    const watch = this.watchOf(id);
+    const poller = this.pollReportObjects(id);
+    const deadline = Date.now() + settings.bootTimeoutSeconds * 1000;
+    try {
+      for (;;) {
+        const report = await watch.next(Math.max(0, deadline - Date.now()));
+        this.assertLive(id);
+        if (!report) {
+          throw new PrismError(
+            'BOOT_TIMEOUT',
+            504,
+            'The workstation did not finish booting',
+            `No ready report within ${settings.bootTimeoutSeconds} seconds.`,
+            'Check that the instance can reach Prism (PRISM_REPORT_URL) or its S3 report bucket, then relaunch.'
+          );
+        }
+        const done = this.applyBootReport(id, report);
+        if (done) {
+          return done;
+        }
+      }
+    } finally {
+      poller.stop();
+    }
+  }
+
+  /** Returns the services once ready; throws on a failed report. */
+  private applyBootReport(id: string, report: BootReport): { name: string; port: number }[] | null {
+    const { timeline } = this.deps;
+    switch (report.type) {
+      case 'log':
+        timeline.log(id, report.line ?? report.message ?? '');
+        return null;
+      case 'step': {
+        const index = report.index ?? 1;
+        const total = report.total ?? 1;
+        const label = report.message ?? report.step ?? 'step';
+        timeline.progress(id, 'bootstrap', `${label} (${index}/${total})`, (index - 1) / total);
+        return null;
+      }
+      case 'ready': {
+        const services = report.services ?? [];
+        this.deps.store.update(id, { servicePorts: Object.fromEntries(services.map(s => [s.name, s.port])) });
+        return services;
+      }
+      case 'failed':
+        throw new PrismError(
+          'BOOTSTRAP_FAILED',
+          502,
+          'The workstation’s setup failed',
+          report.message ?? `The step '${report.step ?? 'unknown'}' failed.`,
+          'Read the boot log above for the failing command; fix the template or pick another size, then relaunch.'
+        );
+    }
+  }
+
+  private applyAfterLaunch(record: WorkstationRecord, report: BootReport): void {
+    if (report.type === 'ready') {
+      const services = report.services ?? [];
+      this.deps.store.update(record.id, { servicePorts: Object.fromEntries(services.map(s => [s.name, s.port])) });
+    } else if (report.type === 'log' && report.line) {
+      this.deps.timeline.log(record.id, report.line);
+    }
+  }
+
+  private async checkHealth(id: string, services: { name: string; port: number }[]): Promise<void> {
+    const { timeline, probe, settings } = this.deps;
+    const record = this.record(id);
+    const template = this.template(record);
+    timeline.progress(id, 'health-check', `Checking ${services.map(s => s.name).join(', ') || 'services'}…`);
+    const deadline = Date.now() + settings.healthTimeoutSeconds * 1000;
+    for (const declared of template.services) {
+      const port = services.find(s => s.name === declared.name)?.port ?? declared.port;
+      const url = `http://${record.address ?? '127.0.0.1'}:${port}${declared.healthPath}`;
+      let wait = 250;
+      while (!(await probe.check(url))) {
+        this.assertLive(id);
+        if (Date.now() + wait > deadline) {
+          throw new PrismError(
+            'HEALTH_CHECK_FAILED',
+            504,
+            `${declared.name} did not answer`,
+            `${declared.name} on port ${port} did not answer ${declared.healthPath} in time.`,
+            'The boot log shows how the service started; check the security group allows the port from Prism, then relaunch.'
+          );
+        }
+        await new Promise(resolve => setTimeout(resolve, wait));
+        wait = Math.min(wait * 2, 5000);
+      }
+      timeline.log(id, `${declared.name} answers on port ${port}`);
+    }
+  }
+
+  /** Without a phone-home URL, reports arrive as S3 objects: poll them while booting. */
+  private pollReportObjects(id: string): { stop(): void } {
+    const { inbox, settings, logger } = this.deps;
+    if (!inbox || settings.reportUrl()) {
+      return { stop: () => undefined };
+    }
+    let stopped = false;
+    const tick = async (): Promise<void> => {
+      while (!stopped) {
+        try {
+          const record = this.record(id);
+          const reports = await inbox.fetch(id, record.lastReportSeq);
+          for (const { token, ...report } of reports) {
+            this.acceptBootReports(id, token, [report]);
+          }
+        } catch (error) {
+          logger.warn({ workstation: id, err: error }, 'reading boot report objects failed; retrying');
+        }
+        await new Promise(resolve => setTimeout(resolve, settings.reportPollSeconds * 1000));
+      }
+    };
+    void tick();
+    return {
+      stop: () => {
+        stopped = true;
+      }
+    };
+  }
+
+  private async fail(id: string, error: unknown): Promise<void> {
+    const { timeline, cloud, logger } = this.deps;
+    const problem = toProblem(error);
+    logger.warn({ workstation: id, code: problem.code, err: error instanceof PrismError ? undefined : error }, 'launch failed');
+    timeline.progress(id, 'failed', problem.detail, undefined, problem);
+    const record = timeline.state(id, 'failed', {
+      error: { code: problem.code, title: problem.title, detail: problem.detail, hint: problem.hint }
+    });
+    if (record.instanceId) {
+      // A failed launch must not leave a billed instance behind.
+      try {
+        await cloud.terminateInstance(record.instanceId);
+        timeline.log(id, `instance ${record.instanceId} terminated so that it costs nothing`);
+      } catch (terminateError) {
+        logger.error({ workstation: id, err: terminateError }, 'could not terminate the instance of a failed launch');
+      }
+    }
+  }
+
+  private watchOf(id: string): BootWatch {
+    let watch = this.watches.get(id);
+    if (!watch) {
+      watch = new BootWatch();
+      this.watches.set(id, watch);
+    }
+    return watch;
+  }
+
+  private assertLive(id: string): void {
+    if (this.cancelled.has(id)) {
+      throw new LaunchCancelled();
+    }
+  }
+
+  private record(id: string): WorkstationRecord {
+    const record = this.deps.store.get(id);
+    if (!record) {
+      throw new Error(`workstation ${id} is not in the store`);
+    }
+    return record;
+  }
+
+  private template(record: WorkstationRecord): Template {
+    const template = this.deps.catalog.get(record.template, record.templateVersion);
+    if (!template) {
+      throw new PrismError(
+        'TEMPLATE_NOT_FOUND',
+        404,
+        'Template no longer available',
+        `Template '${record.template}' version ${record.templateVersion} is not loaded any more.`,
+        'Restore the template file in PRISM_TEMPLATES_DIR, or launch from another version.'
+      );
+    }
+    return template;
+  }
+}
+
+export function launchTags(record: WorkstationRecord): Record<string, string> {
+  return {
+    Name: record.name,
+    'prism:launch': record.id,
+    'prism:owner': record.owner,
+    'prism:template': record.template,
+    'prism:template-version': record.templateVersion,
+    ...(record.project ? { 'prism:project': record.project } : {})
+  };
+}
+
+function archMismatch(record: WorkstationRecord, imageId: string, imageArch: string, typeArches: string[]): PrismError {
+  return new PrismError(
+    'ARCH_MISMATCH',
+    400,
+    'Image and instance type differ in architecture',
+    `Image ${imageId} is ${imageArch} but ${record.instanceType} runs ${typeArches.join('/')}; ${record.arch} was asked for.`,
+    record.arch === 'arm64'
+      ? 'Pick a Graviton instance type (t4g, m7g, c7g, r7g, ...) or launch on x86_64.'
+      : 'Pick an x86_64 instance type (t3, m7i, c7i, r7i, ...) or launch on arm64.'
+  );
+}
+
+function s3Mounts(record: WorkstationRecord): { bucket: string; prefix: string; readOnly: boolean; mountPoint: string }[] {
+  const used = new Set<string>();
+  return record.datasets.flatMap(d => {
+    if (!d.s3) {
+      return [];
+    }
+    let mountPoint = `/mnt/s3/${d.s3.bucket}`;
+    for (let n = 2; used.has(mountPoint); n++) {
+      mountPoint = `/mnt/s3/${d.s3.bucket}-${n}`;
+    }
+    used.add(mountPoint);
+    return [{ bucket: d.s3.bucket, prefix: d.s3.prefix ?? '', readOnly: d.s3.readOnly ?? true, mountPoint }];
+  });
+}
+
+function describeStorage(record: WorkstationRecord): string {
+  const mounts = s3Mounts(record);
+  return mounts.length
+    ? `Preparing ${mounts.length} dataset mount${mounts.length > 1 ? 's' : ''} (${mounts.map(m => `s3://${m.bucket}/${m.prefix}`).join(', ')})…`
+    : 'No datasets to attach.';
+}
+
+export function toProblem(error: unknown): Problem {
+  if (error instanceof PrismError) {
+    return {
+      type: `https://prism.dev/problems/${error.code.toLowerCase().replace(/_/g, '-')}`,
+      title: error.title,
+      status: error.status,
+      detail: error.detail,
+      code: error.code,
+      hint: error.hint
+    };
+  }
+  return {
+    type: 'https://prism.dev/problems/launch-failed',
+    title: 'The launch failed',
+    status: 500,
+    detail: 'An unexpected error stopped the launch.',
+    code: 'LAUNCH_FAILED',
+    hint: 'Try again; if it fails again, the service log has the details under this workstation id.'
+  };
+}
+
+function sameSecret(expected: string, given: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
+}

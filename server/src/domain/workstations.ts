@@ -1,0 +1,201 @@
+/**
+ * What a researcher can do with their workstations: launch, list, look at,
+ * connect to, stop, start, terminate. Every call is on behalf of an owner;
+ * another owner's workstation does not exist for them.
+ */
+import crypto from 'node:crypto';
+import type { Connection, LaunchRequest, Workstation } from '../contract/api';
+import type { WorkstationEvent } from '../contract/events';
+import { notFound, PrismError } from './errors';
+import { planLaunch } from './launch-plan';
+import type { LaunchRunner } from './launch';
+import type {
+  Clock,
+  Cloud,
+  DomainLogger,
+  TemplateCatalog,
+  WorkstationNetwork,
+  WorkstationRecord,
+  WorkstationStore
+} from './ports';
+import { pricePerHour } from './price-table';
+import type { Timeline } from './timeline';
+
+export interface WorkstationsDeps {
+  store: WorkstationStore;
+  cloud: Cloud;
+  catalog: TemplateCatalog;
+  timeline: Timeline;
+  runner: LaunchRunner;
+  network: WorkstationNetwork;
+  clock: Clock;
+  logger: DomainLogger;
+  region: string;
+}
+
+export class Workstations {
+  constructor(private readonly deps: WorkstationsDeps) {}
+
+  /** Records the launch (durable) and returns at once; progress follows as events. */
+  launchWorkstation(owner: string, request: LaunchRequest): Workstation {
+    const { store, catalog, clock, timeline, runner, region } = this.deps;
+    const plan = planLaunch(catalog, request, store.listByOwner(owner));
+    const now = clock.now().toISOString();
+    const record: WorkstationRecord = {
+      id: `ws-${crypto.randomUUID()}`,
+      name: request.name,
+      owner,
+      project: request.project ?? null,
+      template: plan.template.name,
+      templateVersion: plan.template.version,
+      arch: plan.arch,
+      size: plan.size,
+      instanceType: plan.instanceType,
+      state: 'pending',
+      phase: 'validate',
+      percent: 0,
+      instanceId: null,
+      imageId: null,
+      pricePerHour: pricePerHour(plan.instanceType, region),
+      datasets: request.datasets ?? [],
+      createdAt: now,
+      updatedAt: now,
+      error: null,
+      bootToken: secret(),
+      jupyterToken: secret(),
+      lastReportSeq: 0,
+      servicePorts: {},
+      keyPath: null,
+      address: null
+    };
+    store.insert(record);
+    timeline.progress(record.id, 'validate', `Launching ${plan.template.title} on ${plan.arch} (${plan.instanceType})…`);
+    this.deps.logger.info({ workstation: record.id, owner, template: record.template, arch: record.arch }, 'launch recorded');
+    runner.start(record.id);
+    return toWorkstation(this.deps.store.get(record.id) as WorkstationRecord);
+  }
+
+  listWorkstations(owner: string): Workstation[] {
+    return this.deps.store.listByOwner(owner).map(toWorkstation);
+  }
+
+  getWorkstation(owner: string, id: string): Workstation {
+    return toWorkstation(this.owned(owner, id));
+  }
+
+  eventsOf(owner: string, id: string): WorkstationEvent[] {
+    this.owned(owner, id);
+    return this.deps.store.events(id);
+  }
+
+  /** May `owner` watch this workstation's live events? */
+  canWatch(owner: string, id: string): boolean {
+    return this.deps.store.get(id)?.owner === owner;
+  }
+
+  connectionOf(owner: string, id: string): Connection {
+    const record = this.owned(owner, id);
+    if (record.phase !== 'ready' || record.state !== 'running') {
+      throw new PrismError(
+        'NOT_READY',
+        409,
+        'Workstation not ready',
+        `Workstation '${record.name}' is ${record.state} (${record.phase}).`,
+        record.state === 'stopped' ? 'Start it first.' : 'Wait for the launch to reach ready.'
+      );
+    }
+    const template = this.deps.catalog.get(record.template, record.templateVersion);
+    const user = template?.user ?? 'ec2-user';
+    const host = record.address;
+    const jupyterPort = record.servicePorts.jupyter ?? template?.services.find(s => s.name === 'jupyter')?.port;
+    return {
+      id,
+      jupyterUrl: host && jupyterPort ? `http://${host}:${jupyterPort}/lab?token=${record.jupyterToken}` : null,
+      sshCommand: host ? `ssh -i ${record.keyPath ?? `~/.ssh/prism-${record.owner}.pem`} ${user}@${host}` : null,
+      vscodeUri: host ? `vscode://vscode-remote/ssh-remote+${user}@${host}/home/${user}` : null
+    };
+  }
+
+  async stopWorkstation(owner: string, id: string, hibernate = false): Promise<Workstation> {
+    const record = this.owned(owner, id);
+    this.requireState(record, ['running'], hibernate ? 'hibernate' : 'stop');
+    this.deps.timeline.state(id, 'stopping');
+    await this.deps.cloud.stopInstance(record.instanceId as string, hibernate);
+    return toWorkstation(this.deps.timeline.state(id, hibernate ? 'hibernated' : 'stopped'));
+  }
+
+  async startWorkstation(owner: string, id: string): Promise<Workstation> {
+    const record = this.owned(owner, id);
+    this.requireState(record, ['stopped', 'hibernated'], 'start');
+    this.deps.store.update(id, { lastReportSeq: 0 });
+    this.deps.timeline.state(id, 'pending');
+    await this.deps.cloud.startInstance(record.instanceId as string);
+    const instance = await this.deps.cloud.waitUntilRunning(record.instanceId as string);
+    return toWorkstation(this.deps.timeline.state(id, 'running', { address: this.deps.network.addressOf(instance) }));
+  }
+
+  async terminateWorkstation(owner: string, id: string): Promise<Workstation> {
+    const record = this.owned(owner, id);
+    if (record.state === 'terminated') {
+      return toWorkstation(record);
+    }
+    this.deps.runner.cancel(id);
+    const instanceId = record.instanceId ?? (await this.deps.cloud.findInstances({ launchId: id }))[0]?.instanceId;
+    if (instanceId) {
+      await this.deps.cloud.terminateInstance(instanceId);
+    }
+    this.deps.logger.info({ workstation: id, owner }, 'workstation terminated');
+    return toWorkstation(this.deps.timeline.state(id, 'terminated', { instanceId: instanceId ?? null }));
+  }
+
+  private requireState(record: WorkstationRecord, allowed: string[], action: string): void {
+    if (!allowed.includes(record.state) || !record.instanceId || this.deps.runner.isLaunching(record.id)) {
+      throw new PrismError(
+        'INVALID_STATE',
+        409,
+        `Cannot ${action} now`,
+        `Workstation '${record.name}' is ${record.state}; ${action} needs it ${allowed.join(' or ')}.`,
+        this.deps.runner.isLaunching(record.id)
+          ? 'Wait for the launch to finish, or terminate it.'
+          : `Refresh the list; ${action} applies to ${allowed.join(' or ')} workstations.`
+      );
+    }
+  }
+
+  private owned(owner: string, id: string): WorkstationRecord {
+    const record = this.deps.store.get(id);
+    if (!record || record.owner !== owner) {
+      throw notFound('workstation', id, 'List your workstations with GET /instances; ids start with "ws-".');
+    }
+    return record;
+  }
+}
+
+/** The record as the API shows it: no tokens, no key paths. */
+export function toWorkstation(record: WorkstationRecord): Workstation {
+  return {
+    id: record.id,
+    name: record.name,
+    owner: record.owner,
+    project: record.project,
+    template: record.template,
+    templateVersion: record.templateVersion,
+    arch: record.arch,
+    size: record.size,
+    instanceType: record.instanceType,
+    state: record.state,
+    phase: record.phase,
+    percent: record.percent,
+    instanceId: record.instanceId,
+    imageId: record.imageId,
+    pricePerHour: record.pricePerHour,
+    datasets: record.datasets,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    error: record.error ?? null
+  };
+}
+
+function secret(): string {
+  return crypto.randomBytes(24).toString('base64url');
+}

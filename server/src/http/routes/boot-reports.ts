@@ -1,0 +1,36 @@
+/**
+ * POST /boot/:id/reports: a booting workstation phones home. Signed with the
+ * launch's own token, not a user's; one report or an array of them.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import type { LaunchRunner } from '../../domain/launch';
+import { bearerToken } from '../auth';
+import { invalidBody } from '../problem';
+
+const BootReportSchema = z.object({
+  seq: z.number().int().positive(),
+  type: z.enum(['step', 'log', 'ready', 'failed']),
+  step: z.string().max(200).optional(),
+  index: z.number().int().positive().optional(),
+  total: z.number().int().positive().optional(),
+  message: z.string().max(2000).optional(),
+  line: z.string().max(8000).optional(),
+  services: z.array(z.object({ name: z.string().max(100), port: z.number().int().min(1).max(65535) })).max(20).optional()
+});
+
+const BodySchema = z.union([BootReportSchema, z.array(BootReportSchema).max(500)]);
+
+export function bootReportsRouter(runner: LaunchRunner): Router {
+  const router = Router();
+  router.post('/boot/:id/reports', (req, res) => {
+    const parsed = BodySchema.safeParse(req.body);
+    if (!parsed.success) {
+      throw invalidBody(parsed.error, 'boot report');
+    }
+    const reports = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+    const accepted = runner.acceptBootReports(req.params.id, bearerToken(req.headers.authorization) ?? '', reports);
+    res.json({ accepted });
+  });
+  return router;
+}

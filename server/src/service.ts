@@ -1,0 +1,131 @@
+/**
+ * The running service: adapters built from config, createApp, listen, then
+ * reconcile and resume unfinished launches. main.ts and the integration tests
+ * both start Prism through here.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createApp, type PrismApp } from './app';
+import { createAwsClients, destroyAwsClients } from './aws/clients';
+import { createS3BootReportInbox } from './aws/boot-report-inbox';
+import { createAwsCloud } from './aws/cloud';
+import { createBootEmulator, withEmulatedBoot } from './boot/emulator';
+import type { Config } from './config';
+import { reconcileWithCloud } from './domain/reconcile';
+import { createTokenIdentity } from './identity/token-identity';
+import type { Logger } from './logger';
+import { httpProbe } from './network/http-probe';
+import { cloudNetwork, loopbackNetwork } from './network/workstation-network';
+import { SqliteStore } from './store/sqlite-store';
+import { TemplateLibrary } from './templates/template-library';
+
+const BOOT_TIMEOUT_SECONDS = 30 * 60;
+const HEALTH_TIMEOUT_SECONDS = 120;
+const REPORT_POLL_SECONDS = 5;
+
+export interface RunningService {
+  app: PrismApp;
+  /** e.g. http://127.0.0.1:8787/ (with the base URL). */
+  url: string;
+  token: string;
+  /** Resolves once start-up reconciliation ran and unfinished launches resumed. */
+  settled: Promise<void>;
+  /** Stop accepting, let launches finish or hand off (they resume on the next start), close. */
+  stop(graceMs: number): Promise<void>;
+}
+
+export async function startService(config: Config, logger: Logger): Promise<RunningService> {
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const token = config.token ?? createSessionToken(config.dataDir);
+  const store = new SqliteStore(path.join(config.dataDir, 'prism.sqlite'));
+  const catalog = await TemplateLibrary.open(config.templatesDir);
+  for (const d of catalog.diagnostics) {
+    logger.warn({ module: 'templates', file: d.file, line: d.line, column: d.column, hint: d.hint }, d.message);
+  }
+  const clients = createAwsClients(config);
+  const awsCloud = createAwsCloud({ clients, config, logger });
+  const emulator = config.emulatedBoot
+    ? createBootEmulator({
+        cloud: awsCloud,
+        sandboxRoot: path.join(config.dataDir, 'emulated-workstations'),
+        logger: logger.child({ module: 'boot-emulator' })
+      })
+    : null;
+  const cloud = emulator ? withEmulatedBoot(awsCloud, emulator) : awsCloud;
+  const inbox = createS3BootReportInbox({ clients, config, logger });
+  let reportUrl = config.reportUrl ?? null;
+
+  const app = createApp({
+    baseUrl: config.baseUrl,
+    region: config.region,
+    allowedOrigins: config.allowedOrigins,
+    store,
+    cloud,
+    catalog,
+    identity: createTokenIdentity(token, os.userInfo().username),
+    network: emulator ? loopbackNetwork : cloudNetwork,
+    probe: httpProbe,
+    inbox,
+    clock: { now: () => new Date() },
+    logger,
+    launch: {
+      region: config.region,
+      reportUrl: () => reportUrl,
+      reportBucket: config.reportBucket ?? null,
+      bootTimeoutSeconds: BOOT_TIMEOUT_SECONDS,
+      healthTimeoutSeconds: HEALTH_TIMEOUT_SECONDS,
+      reportPollSeconds: REPORT_POLL_SECONDS
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    app.httpServer.once('error', reject);
+    app.httpServer.listen(config.port, config.host, resolve);
+  });
+  const { port } = app.httpServer.address() as AddressInfo;
+  const origin = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  if (!reportUrl && emulator) {
+    // Emulated workstations run on this machine, so they phone home over loopback.
+    reportUrl = `${origin}${config.baseUrl.replace(/\/$/, '')}`;
+  }
+  logger.info({ url: `${origin}${config.baseUrl}`, region: config.region, emulatedBoot: config.emulatedBoot }, 'prism-server listening');
+
+  const settled = reconcileWithCloud(store, cloud, app.timeline, logger.child({ module: 'reconcile' }))
+    .catch(error => logger.warn({ err: error }, 'could not reconcile with the cloud; showing recorded states'))
+    .then(() => {
+      const resumed = app.runner.resumeUnfinished();
+      if (resumed) {
+        logger.info({ resumed }, 'resumed unfinished launches');
+      }
+    });
+
+  return {
+    app,
+    url: `${origin}${config.baseUrl}`,
+    token,
+    settled,
+    async stop(graceMs) {
+      const closed = new Promise(resolve => app.httpServer.close(resolve));
+      app.io.close();
+      await app.runner.drain(graceMs);
+      await emulator?.shutdown();
+      await closed;
+      destroyAwsClients(clients);
+      store.close();
+    }
+  };
+}
+
+export function tokenFile(dataDir: string): string {
+  return path.join(dataDir, 'token');
+}
+
+/** Standalone and no PRISM_TOKEN: make one, readable by this user only. */
+function createSessionToken(dataDir: string): string {
+  const token = crypto.randomBytes(32).toString('base64url');
+  fs.writeFileSync(tokenFile(dataDir), `${token}\n`, { mode: 0o600 });
+  return token;
+}
