@@ -3,6 +3,8 @@ const tsJest = ['ts-jest', { tsconfig: 'server/tsconfig.test.json' }];
 const ignored = ['<rootDir>/.venv/', '<rootDir>/lib/', '<rootDir>/server/dist/', '<rootDir>/jupyterlab_prism/'];
 
 module.exports = {
+  // Integration launches boot a real Jupyter through the emulated bootstrap.
+  testTimeout: 150000,
   projects: [
     {
       displayName: 'unit',
@@ -16,8 +18,7 @@ module.exports = {
       testEnvironment: 'node',
       modulePathIgnorePatterns: ignored,
       transform: { '^.+\\.ts$': tsJest },
-      testMatch: ['<rootDir>/server/test/**/*.test.ts'],
-      testTimeout: 60000
+      testMatch: ['<rootDir>/server/test/**/*.test.ts']
     }
   ]
 };
