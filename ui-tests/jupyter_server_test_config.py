@@ -1,0 +1,6 @@
+"""Jupyter server configuration for the UI tests (Galata's test defaults:
+no token, no xsrf check, temporary root and workspaces)."""
+
+from jupyterlab.galata import configure_jupyter_server
+
+configure_jupyter_server(c)  # noqa: F821 (c is given by Jupyter)

@@ -1,0 +1,41 @@
+/**
+ * Galata's Playwright defaults, with Debian's Chromium and a JupyterLab that
+ * start-lab.sh starts with moto and the Prism service behind the proxy.
+ * Galata comes from the repository's root node_modules: no install here.
+ */
+const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+
+module.exports = {
+  ...baseConfig,
+  testDir: './tests',
+  outputDir: './test-results',
+  // A launch runs a real (emulated) boot that starts a real Jupyter.
+  timeout: 5 * 60 * 1000,
+  workers: 1,
+  reporter: [[process.env.CI ? 'github' : 'list'], ['html', { open: 'never' }]],
+  use: {
+    ...baseConfig.use,
+    baseURL: 'http://localhost:8888',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.PRISM_CHROMIUM ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run'
+      ]
+    }
+  },
+  webServer: {
+    command: './start-lab.sh',
+    url: 'http://localhost:8888/lab',
+    timeout: 120 * 1000,
+    reuseExistingServer: !process.env.CI,
+    stdout: 'pipe',
+    stderr: 'pipe'
+  }
+};

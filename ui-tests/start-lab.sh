@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The UI tests' server: moto on a free loopback port, then JupyterLab, whose
+# jupyter-server-proxy starts prism-server against moto on first use of /prism/.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+venv=${PRISM_VENV:-$root/.venv}
+work=$(mktemp -d -t prism-ui-XXXXXX)
+export PATH="$venv/bin:$PATH"
+
+moto_port=$(python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+MOTO_EC2_ENABLE_INSTANCE_TYPE_VALIDATION=true \
+MOTO_ENABLE_AMI_VALIDATION=true \
+MOTO_ENABLE_KEYPAIR_VALIDATION=true \
+  moto_server -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
+
+for _ in $(seq 100); do
+  if python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$moto_port/moto-api/data.json')" 2>/dev/null; then
+    break
+  fi
+  sleep 0.2
+done
+
+export PRISM_AWS_ENDPOINT="http://127.0.0.1:$moto_port"
+export PRISM_REGION=us-east-1
+export AWS_ACCESS_KEY_ID=testing
+export AWS_SECRET_ACCESS_KEY=testing
+export PRISM_EMULATED_BOOT=1
+export PRISM_DATA_DIR="$work/prism"
+# Without the lead's prism-server shim in the venv, run the built service.
+if ! command -v prism-server >/dev/null; then
+  export PRISM_SERVER_COMMAND="${PRISM_SERVER_COMMAND:-node $root/server/bin/prism-server.js}"
+fi
+
+echo "moto on $PRISM_AWS_ENDPOINT, Prism data in $PRISM_DATA_DIR"
+cd "$here"
+# exec keeps moto in this process group, so stopping the server stops both.
+exec jupyter lab --config jupyter_server_test_config.py

@@ -1,0 +1,58 @@
+import { expect, test } from '@jupyterlab/galata';
+
+/** The emulated boot installs nothing but does start a real Jupyter. */
+const READY_TIMEOUT = 3 * 60 * 1000;
+
+test('a researcher launches a workstation from the Launcher, sees it ready, and terminates it', async ({
+  page
+}, testInfo) => {
+  await page.menu.clickMenuItem('File>New Launcher');
+  await page.launcher
+    .locator('.jp-LauncherCard', { hasText: 'Prism Workstation' })
+    .click();
+
+  const panel = page.locator('.jp-Prism-panel');
+  await expect(panel).toBeVisible();
+
+  const cards = panel.locator('.jp-Prism-templateCard');
+  await expect(cards.first()).toBeVisible({ timeout: 90 * 1000 });
+  const amazonLinux = panel.locator(
+    '.jp-Prism-templateCard[data-template="amazon-linux"]'
+  );
+  const template = (await amazonLinux.count()) ? amazonLinux : cards.first();
+  await template.click();
+  await expect(template).toHaveAttribute('aria-checked', 'true');
+  await expect(template.locator('.jp-Prism-price[data-arch="arm64"]')).toBeVisible();
+  await expect(template.locator('.jp-Prism-price[data-arch="x86_64"]')).toBeVisible();
+
+  await panel.locator('input[name="jp-Prism-arch"][value="arm64"]').check();
+  const name = `ui-test-${Date.now().toString(36)}`;
+  await panel.getByLabel('Workstation name').fill(name);
+  await panel.locator('.jp-Prism-launchButton').click();
+
+  const launch = panel.locator('.jp-Prism-launch');
+  await expect(launch.locator('.jp-Prism-launchName')).toHaveText(name);
+  await expect(launch.locator('[role="progressbar"]')).toBeVisible();
+  await expect(launch).toHaveAttribute('data-phase', 'ready', {
+    timeout: READY_TIMEOUT
+  });
+  await expect(launch.locator('.jp-Prism-percent')).toHaveText('100%');
+  await expect(launch.locator('.jp-Prism-openJupyter')).toBeEnabled();
+  await expect(launch.locator('.jp-Prism-copySsh')).toBeEnabled();
+  await expect(launch.locator('.jp-Prism-log')).not.toBeEmpty();
+
+  const screenshot = testInfo.outputPath('prism-panel-ready.png');
+  await panel.screenshot({ path: screenshot });
+  await testInfo.attach('prism-panel-ready', {
+    path: screenshot,
+    contentType: 'image/png'
+  });
+
+  const row = panel.locator('.jp-Prism-workstation', { hasText: name });
+  await expect(row).toHaveAttribute('data-state', 'running');
+  await row.getByRole('button', { name: `Terminate ${name}` }).click();
+  await page.locator('.jp-Dialog .jp-mod-accept').click();
+  await expect(row).toHaveAttribute('data-state', 'terminated', {
+    timeout: 60 * 1000
+  });
+});
