@@ -1,0 +1,341 @@
+/**
+ * The cloud-init user data a workstation boots with: a bash bootstrap that
+ * installs the template's software for the instance's arch, mounts its
+ * datasets, starts its services and reports every step, log line and its
+ * readiness to the service (DESIGN, "Launch, the core path", step 5).
+ *
+ * The same script runs in the boot emulator: PRISM_DRY_RUN=1 turns installs,
+ * mounts and systemd into `dry-run:` log lines and starts a real local
+ * JupyterLab instead; PRISM_ROOT prefixes every path it writes;
+ * PRISM_JUPYTER_PORT moves Jupyter off 8888.
+ */
+import type { Arch } from '../contract/events';
+import { PrismError } from './errors';
+import { packagesFor, type Template } from './template';
+
+export interface BootstrapDataset {
+  bucket: string;
+  prefix: string;
+  readOnly: boolean;
+  mountPoint: string;
+}
+
+export interface BootstrapInput {
+  launchId: string;
+  template: Template;
+  arch: Arch;
+  region: string;
+  /** `url` set: HTTP phone-home to the service; otherwise report objects in `bucket`. */
+  report: { url: string | null; bucket: string | null; token: string };
+  jupyterToken: string;
+  datasets: BootstrapDataset[];
+}
+
+export const BOOTSTRAP_PATH = '/opt/prism/bootstrap.sh';
+export const BOOTSTRAP_LOG = '/var/log/prism-bootstrap.log';
+
+const MINIFORGE_ARCH: Record<Arch, string> = { arm64: 'aarch64', x86_64: 'x86_64' };
+
+export function renderBootstrap(input: BootstrapInput): string {
+  const script = renderScript(input);
+  return [
+    '#cloud-config',
+    'write_files:',
+    `  - path: ${BOOTSTRAP_PATH}`,
+    '    owner: root:root',
+    "    permissions: '0755'",
+    '    content: |',
+    ...script.split('\n').map(line => (line === '' ? '' : `      ${line}`)),
+    'runcmd:',
+    `  - [bash, -c, "${BOOTSTRAP_PATH} >> ${BOOTSTRAP_LOG} 2>&1"]`,
+    ''
+  ].join('\n');
+}
+
+interface Step {
+  name: string;
+  message: string;
+  commands: string[];
+}
+
+function renderScript(input: BootstrapInput): string {
+  const steps = bootstrapSteps(input);
+  const { template, arch } = input;
+  return [
+    '#!/bin/bash',
+    `# Prism bootstrap: template ${template.name} ${template.version} on ${arch}. Generated; do not edit.`,
+    'set -Eeuo pipefail',
+    '',
+    `readonly LAUNCH_ID=${quote(input.launchId)}`,
+    `readonly REGION=${quote(input.region)}`,
+    `readonly WORKSTATION_USER=${quote(template.user)}`,
+    `readonly JUPYTER_TOKEN=${quote(input.jupyterToken)}`,
+    `readonly TOTAL_STEPS=${steps.length}`,
+    ...SETTINGS,
+    ...reportFunction(input),
+    ...HELPERS,
+    ...steps.flatMap((step, index) => [
+      '',
+      `step ${index + 1} ${step.name} ${quote(step.message)}`,
+      ...step.commands
+    ]),
+    '',
+    'CURRENT_STEP=ready',
+    'touch "$STATE_DIR/ready"',
+    'if [[ $DRY_RUN == 1 ]]; then',
+    '  report ready "services=jupyter:$JUPYTER_PORT" "message=Ready (emulated: only Jupyter runs)"',
+    'else',
+    `  report ready "services=${readyServices(template)}" 'message=Ready'`,
+    'fi',
+    ''
+  ].join('\n');
+}
+
+/** `name:port` pairs for a double-quoted word; Jupyter's port is the script's, which the emulator may move. */
+function readyServices(template: Template): string {
+  return template.services
+    .map(service => (service.name === 'jupyter' ? 'jupyter:$JUPYTER_PORT' : `${service.name.replace(/[^a-z0-9-]/g, '')}:${Number(service.port)}`))
+    .join(' ');
+}
+
+const SETTINGS = [
+  'readonly ROOT="${PRISM_ROOT:-}"',
+  'readonly DRY_RUN="${PRISM_DRY_RUN:-0}"',
+  'readonly JUPYTER_PORT="${PRISM_JUPYTER_PORT:-8888}"',
+  'readonly STATE_DIR="$ROOT/var/lib/prism"',
+  'readonly HOME_DIR="$ROOT/home/$WORKSTATION_USER"',
+  'CURRENT_STEP=start',
+  'STEP_LOG="$STATE_DIR/start.log"',
+  'mkdir -p "$STATE_DIR" "$ROOT/run" "$ROOT/var/log" "$HOME_DIR"'
+];
+
+/** The report token appears here only, never in another command's environment. */
+function reportFunction({ report, launchId }: BootstrapInput): string[] {
+  if (!report.url && !report.bucket) {
+    throw new PrismError(
+      'BOOT_REPORT_CHANNEL_MISSING',
+      500,
+      'No way for the workstation to report',
+      `Launch ${launchId} has neither a report URL nor a report bucket.`,
+      'Set PRISM_REPORT_URL to where workstations reach the service, or PRISM_REPORT_BUCKET.'
+    );
+  }
+  const send = report.url
+    ? [
+        `    | curl -fsS --retry 5 --retry-connrefused -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' --data @- ${quote(`${report.url.replace(/\/+$/, '')}/api/v1/boot/`)}"$LAUNCH_ID/reports" >/dev/null \\`
+      ]
+    : [
+        `    | aws s3 cp --region "$REGION" \${PRISM_AWS_ENDPOINT:+--endpoint-url "$PRISM_AWS_ENDPOINT"} - "s3://"${quote(report.bucket ?? '')}"/prism-reports/$LAUNCH_ID/$(printf %08d "$seq").json" >/dev/null \\`
+      ];
+  const body = report.url ? '  report_json "$seq" "$@" \\' : '  PRISM_REPORT_TOKEN="$token" report_json "$seq" "$@" \\';
+  return [
+    '',
+    '# Sends one boot report; a report that cannot be delivered never stops the boot.',
+    'report() {',
+    `  local token=${quote(report.token)}`,
+    '  local seq',
+    '  seq=$(( $(cat "$STATE_DIR/seq" 2>/dev/null || echo 0) + 1 ))',
+    '  echo "$seq" > "$STATE_DIR/seq"',
+    body,
+    ...send,
+    '    || echo "prism: report $seq ($1) not delivered" >&2',
+    '}'
+  ];
+}
+
+const HELPERS = String.raw`
+# One BootReport as JSON: report_json SEQ TYPE [key=value...]; python3 escapes safely.
+report_json() {
+  python3 -c '
+import json, os, sys
+seq, kind, *fields = sys.argv[1:]
+body = {"seq": int(seq), "type": kind}
+for field in fields:
+    key, _, value = field.partition("=")
+    if key in ("index", "total"):
+        body[key] = int(value)
+    elif key == "services":
+        body[key] = [{"name": n, "port": int(p)} for n, p in (s.split(":") for s in value.split())]
+    else:
+        body[key] = value
+if os.environ.get("PRISM_REPORT_TOKEN"):
+    body["token"] = os.environ["PRISM_REPORT_TOKEN"]
+print(json.dumps(body))
+' "$@"
+}
+
+log_line() {
+  printf '%s\n' "$1" | tee -a "$STEP_LOG"
+  report log "line=$1"
+}
+
+# Runs a command with its output reported line by line; a dry run only says what it would run.
+run() {
+  if [[ $DRY_RUN == 1 ]]; then
+    log_line "dry-run: $*"
+    return 0
+  fi
+  "$@" 2>&1 | while IFS= read -r line; do log_line "$line"; done
+}
+
+step() {
+  CURRENT_STEP=$2
+  STEP_LOG="$STATE_DIR/$2.log"
+  : > "$STEP_LOG"
+  report step "step=$2" "index=$1" "total=$TOTAL_STEPS" "message=$3"
+}
+
+on_failure() {
+  local status=$?
+  trap - ERR
+  report failed "step=$CURRENT_STEP" "message=Step $CURRENT_STEP failed (exit $status). Last lines:
+$(tail -n 20 "$STEP_LOG" 2>/dev/null)"
+  exit "$status"
+}
+trap on_failure ERR
+
+mount_dataset() {
+  local bucket=$1 prefix=$2 access=$3 mount_point="$ROOT$4"
+  local owner_uid owner_gid
+  owner_uid=$(id -u "$WORKSTATION_USER" 2>/dev/null || id -u)
+  owner_gid=$(id -g "$WORKSTATION_USER" 2>/dev/null || id -g)
+  mkdir -p "$mount_point"
+  local options=(--region "$REGION" --allow-other --uid "$owner_uid" --gid "$owner_gid")
+  if [[ $access == read-only ]]; then options+=(--read-only); else options+=(--allow-delete); fi
+  if [[ -n $prefix ]]; then options+=(--prefix "$prefix"); fi
+  run mount-s3 "${'${options[@]}'}" "$bucket" "$mount_point"
+}
+
+write_jupyter_unit() {
+  mkdir -p "$ROOT/etc/prism" "$ROOT/etc/systemd/system"
+  (umask 077 && printf 'JUPYTER_TOKEN=%s\n' "$JUPYTER_TOKEN" > "$ROOT/etc/prism/jupyter.env")
+  cat > "$ROOT/etc/systemd/system/prism-jupyter.service" <<UNIT
+[Unit]
+Description=JupyterLab for this Prism workstation
+After=network-online.target
+
+[Service]
+User=$WORKSTATION_USER
+WorkingDirectory=/home/$WORKSTATION_USER
+EnvironmentFile=/etc/prism/jupyter.env
+Environment=PATH=/opt/conda/bin:/usr/local/bin:/usr/bin:/bin
+ExecStart=/usr/bin/env jupyter lab --no-browser --ip 0.0.0.0 --port $JUPYTER_PORT --ServerApp.root_dir=/home/$WORKSTATION_USER
+Restart=on-failure
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+}
+
+# The emulator's stand-in for the systemd unit: the same Jupyter, on loopback, in the sandbox.
+start_sandbox_jupyter() {
+  JUPYTER_TOKEN="$JUPYTER_TOKEN" nohup jupyter lab --no-browser --ip 127.0.0.1 --port "$JUPYTER_PORT" \
+    --ServerApp.root_dir="$HOME_DIR" > "$ROOT/var/log/jupyter.log" 2>&1 &
+  echo "$!" > "$ROOT/run/jupyter.pid"
+}
+
+wait_for_jupyter() {
+  local attempt
+  for attempt in $(seq 1 180); do
+    if curl -fsS -o /dev/null "http://127.0.0.1:$JUPYTER_PORT/api"; then
+      log_line "Jupyter answers on port $JUPYTER_PORT"
+      return 0
+    fi
+    if [[ -f $ROOT/run/jupyter.pid ]] && ! kill -0 "$(cat "$ROOT/run/jupyter.pid")" 2>/dev/null; then
+      tail -n 20 "$ROOT/var/log/jupyter.log" >> "$STEP_LOG" || true
+      break
+    fi
+    sleep 1
+  done
+  log_line "Jupyter did not answer on port $JUPYTER_PORT after $attempt attempts"
+  return 1
+}`.split('\n');
+
+function bootstrapSteps(input: BootstrapInput): Step[] {
+  const { template, arch, datasets } = input;
+  const packages = packagesFor(template, arch);
+  const steps: Step[] = [];
+  if (packages.system.length > 0) {
+    steps.push({
+      name: 'system-packages',
+      message: `Installing ${count(packages.system.length, 'system package')}`,
+      commands: [`run dnf install -y -q ${quoteAll(packages.system)}`]
+    });
+  }
+  if (packages.conda.length > 0) {
+    const installer = `Miniforge3-Linux-${MINIFORGE_ARCH[arch]}.sh`;
+    const channels = template.condaChannels.flatMap(channel => ['-c', channel]);
+    steps.push({
+      name: 'conda',
+      message: `Installing Miniforge and ${count(packages.conda.length, 'conda package')}`,
+      commands: [
+        'readonly CONDA_DIR="$ROOT/opt/conda"',
+        `run curl -fsSL -o "$STATE_DIR/${installer}" https://github.com/conda-forge/miniforge/releases/latest/download/${installer}`,
+        `run bash "$STATE_DIR/${installer}" -b -u -p "$CONDA_DIR"`,
+        `run "$CONDA_DIR/bin/conda" install -y --quiet --strict-channel-priority --override-channels ${quoteAll([...channels, ...packages.conda])}`,
+        // Researchers add packages themselves, without sudo.
+        'run chown -R "$WORKSTATION_USER:" "$CONDA_DIR"'
+      ]
+    });
+  }
+  if (packages.pip.length > 0) {
+    const pip = packages.conda.length > 0 ? '"$CONDA_DIR/bin/pip"' : 'python3 -m pip';
+    steps.push({
+      name: 'pip',
+      message: `Installing ${count(packages.pip.length, 'pip package')}`,
+      commands: [`run ${pip} install --quiet ${quoteAll(packages.pip)}`]
+    });
+  }
+  if (datasets.length > 0) {
+    const rpm = `https://s3.amazonaws.com/mountpoint-s3-release/latest/${arch}/mount-s3.rpm`;
+    steps.push({
+      name: 'datasets',
+      message: `Mounting ${count(datasets.length, 'dataset')} with Mountpoint for Amazon S3`,
+      commands: [
+        `run dnf install -y -q ${rpm}`,
+        ...datasets.map(d =>
+          `mount_dataset ${quoteAll([d.bucket, normalPrefix(d.prefix), d.readOnly ? 'read-only' : 'read-write', d.mountPoint])}`
+        )
+      ]
+    });
+  }
+  const setup = template.setup ?? [];
+  if (setup.length > 0) {
+    steps.push({
+      name: 'setup',
+      message: `Running ${count(setup.length, 'setup command')}`,
+      commands: setup.map(command => `run bash -c ${quote(command)}`)
+    });
+  }
+  steps.push({
+    name: 'services',
+    message: `Starting ${template.services.map(s => s.name).join(', ')}`,
+    commands: [
+      'write_jupyter_unit',
+      'run systemctl daemon-reload',
+      'run systemctl enable --now prism-jupyter.service',
+      'if [[ $DRY_RUN == 1 ]]; then start_sandbox_jupyter; fi',
+      'wait_for_jupyter'
+    ]
+  });
+  return steps;
+}
+
+/** Mountpoint takes a prefix that ends with `/`, and none for the whole bucket. */
+function normalPrefix(prefix: string): string {
+  const trimmed = prefix.replace(/^\/+/, '');
+  return trimmed === '' || trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** Single-quotes a word for bash, whatever it holds. */
+export function quote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+function quoteAll(words: string[]): string {
+  return words.map(quote).join(' ');
+}
