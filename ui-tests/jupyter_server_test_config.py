@@ -4,3 +4,5 @@ no token, no xsrf check, temporary root and workspaces)."""
 from jupyterlab.galata import configure_jupyter_server
 
 configure_jupyter_server(c)  # noqa: F821 (c is given by Jupyter)
+# CI containers often run as root; Jupyter refuses that unless told.
+c.ServerApp.allow_root = True  # noqa: F821

@@ -17,6 +17,8 @@ module.exports = {
     ...baseConfig.use,
     baseURL: 'http://localhost:8888',
     trace: 'retain-on-failure',
+    // Video needs Playwright's own ffmpeg download; the trace is enough.
+    video: 'off',
     launchOptions: {
       executablePath: process.env.PRISM_CHROMIUM ?? '/usr/bin/chromium',
       args: [

@@ -7,8 +7,10 @@ test('a researcher launches a workstation from the Launcher, sees it ready, and 
   page
 }, testInfo) => {
   await page.menu.clickMenuItem('File>New Launcher');
-  await page.launcher
-    .locator('.jp-LauncherCard', { hasText: 'Prism Workstation' })
+  // Only the Launcher just opened is visible; an earlier one may be behind.
+  await page
+    .locator('.jp-Launcher .jp-LauncherCard', { hasText: 'Prism Workstation' })
+    .filter({ visible: true })
     .click();
 
   const panel = page.locator('.jp-Prism-panel');
