@@ -69,7 +69,7 @@ function renderScript(input: BootstrapInput): string {
     `readonly LAUNCH_ID=${quote(input.launchId)}`,
     `readonly REGION=${quote(input.region)}`,
     `readonly WORKSTATION_USER=${quote(template.user)}`,
-    `readonly JUPYTER_TOKEN=${quote(input.jupyterToken)}`,
+    `readonly JUPYTER_ACCESS_TOKEN=${quote(input.jupyterToken)}`,
     `readonly TOTAL_STEPS=${steps.length}`,
     ...SETTINGS,
     ...reportFunction(input),
@@ -208,7 +208,7 @@ mount_dataset() {
 
 write_jupyter_unit() {
   mkdir -p "$ROOT/etc/prism" "$ROOT/etc/systemd/system"
-  (umask 077 && printf 'JUPYTER_TOKEN=%s\n' "$JUPYTER_TOKEN" > "$ROOT/etc/prism/jupyter.env")
+  (umask 077 && printf 'JUPYTER_TOKEN=%s\n' "$JUPYTER_ACCESS_TOKEN" > "$ROOT/etc/prism/jupyter.env")
   cat > "$ROOT/etc/systemd/system/prism-jupyter.service" <<UNIT
 [Unit]
 Description=JupyterLab for this Prism workstation
@@ -229,15 +229,18 @@ UNIT
 
 # The emulator's stand-in for the systemd unit: the same Jupyter, on loopback, in the sandbox.
 start_sandbox_jupyter() {
-  JUPYTER_TOKEN="$JUPYTER_TOKEN" nohup jupyter lab --no-browser --ip 127.0.0.1 --port "$JUPYTER_PORT" \
-    --ServerApp.root_dir="$HOME_DIR" > "$ROOT/var/log/jupyter.log" 2>&1 &
+  local as_root=()
+  # Containers and CI run the emulator as root; Jupyter refuses that unless told.
+  if [[ $(id -u) == 0 ]]; then as_root=(--allow-root); fi
+  JUPYTER_TOKEN="$JUPYTER_ACCESS_TOKEN" nohup jupyter lab --no-browser --ip 127.0.0.1 --port "$JUPYTER_PORT" \
+    --ServerApp.root_dir="$HOME_DIR" "${'${as_root[@]}'}" > "$ROOT/var/log/jupyter.log" 2>&1 &
   echo "$!" > "$ROOT/run/jupyter.pid"
 }
 
 wait_for_jupyter() {
   local attempt
   for attempt in $(seq 1 180); do
-    if curl -fsS -o /dev/null "http://127.0.0.1:$JUPYTER_PORT/api"; then
+    if curl -fs -o /dev/null "http://127.0.0.1:$JUPYTER_PORT/api"; then
       log_line "Jupyter answers on port $JUPYTER_PORT"
       return 0
     fi
