@@ -102,7 +102,7 @@ async function answers(url: string, headers: Record<string, string> = {}): Promi
   }
 }
 
-it('boots a new instance from its user data: reports in order, a real Jupyter, halted on terminate', async () => {
+async function emulatedWorkstation(searchPath: string) {
   const collector = await startReportCollector();
   const sandboxRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-emulator-'));
   const userData = renderBootstrap({
@@ -118,23 +118,37 @@ it('boots a new instance from its user data: reports in order, a real Jupyter, h
     cloud: fakeCloud(userData),
     sandboxRoot,
     logger: pino({ level: 'silent' }),
-    env: { ...process.env, PATH: `${VENV_BIN}:${process.env.PATH}`, PRISM_TOKEN: 'service-secret' }
+    env: { ...process.env, PATH: searchPath, PRISM_TOKEN: 'service-secret' }
   });
   const cloud = withEmulatedBoot(fakeCloud(userData), emulator);
+  await cloud.runInstance({
+    launchId: 'ws-1',
+    imageId: 'ami-1',
+    instanceType: 't4g.medium',
+    securityGroupId: 'sg-1',
+    keyName: 'prism-alice',
+    userData,
+    rootVolumeGiB: 30,
+    tags: { 'prism:launch': 'ws-1' }
+  });
+  const outcome = () => until(() => collector.reports.find(r => r.type === 'ready' || r.type === 'failed'), 90_000);
+  return {
+    cloud,
+    sandboxRoot,
+    collector,
+    outcome,
+    async close() {
+      await emulator.shutdown();
+      collector.server.close();
+    }
+  };
+}
 
+it('boots a new instance from its user data: reports in order, a real Jupyter, halted on terminate', async () => {
+  const workstation = await emulatedWorkstation(`${VENV_BIN}:${process.env.PATH}`);
   try {
-    await cloud.runInstance({
-      launchId: 'ws-1',
-      imageId: 'ami-1',
-      instanceType: 't4g.medium',
-      securityGroupId: 'sg-1',
-      keyName: 'prism-alice',
-      userData,
-      rootVolumeGiB: 30,
-      tags: { 'prism:launch': 'ws-1' }
-    });
-    const last = await until(() => collector.reports.find(r => r.type === 'ready' || r.type === 'failed'), 90_000);
-    const { reports } = collector;
+    const last = await workstation.outcome();
+    const { reports, authorizations } = workstation.collector;
     expect(last).toEqual({ seq: expect.any(Number), type: 'ready', message: expect.any(String), services: [{ name: 'jupyter', port: expect.any(Number) }] });
 
     const seqs = reports.map(r => r.seq);
@@ -148,22 +162,34 @@ it('boots a new instance from its user data: reports in order, a real Jupyter, h
       ['services', 5, 5]
     ]);
     const lines = reports.filter(r => r.type === 'log').map(r => r.line);
-    expect(lines).toContain("dry-run: dnf install -y -q git");
+    expect(lines).toContain('dry-run: dnf install -y -q git');
     expect(lines).toContainEqual(expect.stringMatching(/^dry-run: mount-s3 .*--read-only --prefix hg38\/ genomes .*\/home\/ec2-user\/datasets\/genomes$/));
-    expect(collector.authorizations).toEqual(new Set([`Bearer ${REPORT_TOKEN}`]));
+    expect(authorizations).toEqual(new Set([`Bearer ${REPORT_TOKEN}`]));
 
     const port = last.services![0].port;
     expect(await answers(`http://127.0.0.1:${port}/api`)).toBe(200);
     expect(await answers(`http://127.0.0.1:${port}/api/status`, { Authorization: `token ${JUPYTER_TOKEN}` })).toBe(200);
     expect(await answers(`http://127.0.0.1:${port}/api/status`)).toBe(403);
-    const sandboxScript = fs.readFileSync(path.join(sandboxRoot, 'ws-1', 'bootstrap.sh'), 'utf8');
+    const sandboxScript = fs.readFileSync(path.join(workstation.sandboxRoot, 'ws-1', 'bootstrap.sh'), 'utf8');
     expect(sandboxScript).not.toContain('service-secret');
 
-    await cloud.terminateInstance('i-0123456789abcdef0');
+    await workstation.cloud.terminateInstance('i-0123456789abcdef0');
     expect(await answers(`http://127.0.0.1:${port}/api`)).toBe('refused');
-    expect(fs.existsSync(path.join(sandboxRoot, 'ws-1', 'root', 'run', 'jupyter.pid'))).toBe(false);
+    expect(fs.existsSync(path.join(workstation.sandboxRoot, 'ws-1', 'root', 'run', 'jupyter.pid'))).toBe(false);
   } finally {
-    await emulator.shutdown();
-    collector.server.close();
+    await workstation.close();
   }
 }, 120_000);
+
+it('reports the failed step with its last lines when Jupyter cannot start', async () => {
+  const workstation = await emulatedWorkstation('/usr/bin:/bin'); // python3 and curl, no jupyter
+  try {
+    const last = await workstation.outcome();
+    expect(last).toMatchObject({ type: 'failed', step: 'services' });
+    expect(last.message).toMatch(/^Step services failed \(exit 1\)\. Last lines:\n/);
+    expect(last.message).toContain('jupyter');
+    expect(workstation.collector.reports.some(r => r.type === 'ready')).toBe(false);
+  } finally {
+    await workstation.close();
+  }
+}, 60_000);
