@@ -335,7 +335,7 @@ function count(n: number, noun: string): string {
 }
 
 /** Single-quotes a word for bash, whatever it holds. */
-export function quote(word: string): string {
+function quote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
