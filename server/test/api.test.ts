@@ -103,7 +103,7 @@ it('refuses an instance type of the other arch before any instance exists', asyn
   let workstation: { phase: string; error?: { code: string; hint: string } | null } = { phase: 'validate' };
   for (let i = 0; i < 100 && workstation.phase !== 'failed'; i++) {
     await new Promise(resolve => setTimeout(resolve, 100));
-    workstation = await (await prism.api(`/instances/${id}`)).json();
+    workstation = (await (await prism.api(`/instances/${id}`)).json()) as typeof workstation;
   }
   expect(workstation.phase).toBe('failed');
   expect(workstation.error?.code).toBe('ARCH_MISMATCH');
