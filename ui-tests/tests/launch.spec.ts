@@ -3,6 +3,9 @@ import { expect, test } from '@jupyterlab/galata';
 /** The emulated boot installs nothing but does start a real Jupyter. */
 const READY_TIMEOUT = 3 * 60 * 1000;
 
+// Tall enough for the screenshot to hold the launch, its log and the list.
+test.use({ viewport: { width: 1280, height: 1400 } });
+
 test('a researcher launches a workstation from the Launcher, sees it ready, and terminates it', async ({
   page
 }, testInfo) => {
@@ -41,7 +44,20 @@ test('a researcher launches a workstation from the Launcher, sees it ready, and 
   await expect(launch.locator('.jp-Prism-percent')).toHaveText('100%');
   await expect(launch.locator('.jp-Prism-openJupyter')).toBeEnabled();
   await expect(launch.locator('.jp-Prism-copySsh')).toBeEnabled();
+  await expect(launch.locator('.jp-Prism-log')).not.toHaveText(
+    'Waiting for the boot log…'
+  );
+
+  // A reload brings the panel back (layout restorer) with the same launch,
+  // rebuilt from its history. Galata's own wait expects a Launcher in front.
+  await page.reload({ waitForIsReady: false });
+  await expect(panel).toBeVisible({ timeout: 60 * 1000 });
+  await expect(launch).toHaveAttribute('data-phase', 'ready');
+  await expect(launch.locator('.jp-Prism-launchName')).toHaveText(name);
   await expect(launch.locator('.jp-Prism-log')).not.toBeEmpty();
+  await expect(launch.locator('.jp-Prism-log')).not.toHaveText(
+    'Waiting for the boot log…'
+  );
 
   const screenshot = testInfo.outputPath('prism-panel-ready.png');
   await panel.screenshot({ path: screenshot });

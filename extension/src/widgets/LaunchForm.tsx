@@ -27,7 +27,7 @@ export function LaunchForm(props: {
   const [bucket, setBucket] = React.useState('');
   const [prefix, setPrefix] = React.useState('');
   const [launching, setLaunching] = React.useState(false);
-  const [suffix] = React.useState(() => Math.random().toString(36).slice(2, 6));
+  const [suffix, setSuffix] = React.useState(newSuffix);
 
   const template =
     templates.find(t => t.name === templateName) ?? templates[0] ?? null;
@@ -61,6 +61,7 @@ export function LaunchForm(props: {
       });
       if (launched) {
         setTypedName(null);
+        setSuffix(newSuffix());
       }
     } finally {
       setLaunching(false);
@@ -166,4 +167,9 @@ export function LaunchForm(props: {
       </Button>
     </form>
   );
+}
+
+/** Workstation names must differ; a short random suffix makes the default do. */
+function newSuffix(): string {
+  return Math.random().toString(36).slice(2, 6);
 }
