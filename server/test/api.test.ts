@@ -135,3 +135,23 @@ it('hides other workstations: an unknown id is a 404 problem', async () => {
   expect(res.status).toBe(404);
   expect((await problemOf(res)).code).toBe('WORKSTATION_NOT_FOUND');
 });
+
+it('validates a template text, placing a mistyped key at its line with a hint', async () => {
+  const yaml = [
+    'name: my-analysis',
+    'inherits: amazon-linux',
+    'version: 1.0.0',
+    'title: My analysis',
+    'descriptoin: typo here'
+  ].join('\n');
+  const res = await prism.api('/templates/validate', {
+    method: 'POST',
+    body: JSON.stringify({ yaml, fileName: 'my-analysis.yaml' })
+  });
+  expect(res.status).toBe(200);
+  const result = (await res.json()) as { valid: boolean; diagnostics: { line: number; column: number; hint: string }[] };
+  expect(result.valid).toBe(false);
+  expect(result.diagnostics).toEqual(
+    expect.arrayContaining([expect.objectContaining({ line: 5, column: 1, hint: expect.stringContaining('description') })])
+  );
+});

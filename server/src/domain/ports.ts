@@ -4,7 +4,7 @@
  */
 import type { Arch, WorkstationEvent } from '../contract/events';
 import type { Workstation } from '../contract/api';
-import type { ImageSource, Template } from './template';
+import type { ImageSource, Template, TemplateDiagnostic } from './template';
 
 export interface Clock {
   now(): Date;
@@ -130,6 +130,8 @@ export interface WorkstationStore {
 export interface TemplateCatalog {
   list(): Template[];
   get(name: string, version?: string): Template | undefined;
+  /** Diagnostics for a template file's text, its parents looked up in the catalog. */
+  validate(yamlText: string, fileName: string): TemplateDiagnostic[];
 }
 
 /** How events leave the domain (socket.io rooms, in realtime/). */

@@ -1,7 +1,8 @@
 /**
  * /health (no caller needed), /me and /templates.
  */
-import { Router } from 'express';
+import express, { Router } from 'express';
+import { z } from 'zod';
 import type { Health } from '../../contract/api';
 import { notFound } from '../../domain/errors';
 import type { TemplateCatalog } from '../../domain/ports';
@@ -18,6 +19,11 @@ export function healthRouter(version: string, cloudHealth: () => Promise<Health[
   return router;
 }
 
+const ValidateRequestSchema = z.object({
+  yaml: z.string().max(256 * 1024),
+  fileName: z.string().max(200).default('template.yaml')
+});
+
 export function callerRouter(catalog: TemplateCatalog, region: string): Router {
   const router = Router();
   router.get('/me', (_req, res) => {
@@ -25,6 +31,13 @@ export function callerRouter(catalog: TemplateCatalog, region: string): Router {
   });
   router.get('/templates', (_req, res) => {
     res.json(catalog.list().map(t => summarizeTemplate(t, region)));
+  });
+  router.post('/templates/validate', express.text({ type: ['text/*', 'application/yaml', 'application/x-yaml'], limit: '256kb' }), (req, res) => {
+    const body: unknown = req.body;
+    const { yaml, fileName } =
+      typeof body === 'string' ? { yaml: body, fileName: 'template.yaml' } : ValidateRequestSchema.parse(body ?? {});
+    const diagnostics = catalog.validate(yaml, fileName);
+    res.json({ valid: diagnostics.length === 0, diagnostics });
   });
   router.get('/templates/:name', (req, res) => {
     const version = typeof req.query.version === 'string' ? req.query.version : undefined;
