@@ -4,12 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { renderBootstrap } from '../domain/bootstrap';
-import type { BootReport, Cloud, CloudInstance } from '../domain/ports';
-import type { Template } from '../domain/template';
-import { createBootEmulator, withEmulatedBoot } from './emulator';
+import { renderBootstrap } from '../src/domain/bootstrap';
+import type { BootReport, Cloud, CloudInstance } from '../src/domain/ports';
+import type { Template } from '../src/domain/template';
+import { createBootEmulator, withEmulatedBoot } from '../src/boot/emulator';
 
-const VENV_BIN = path.resolve(__dirname, '..', '..', '..', '.venv', 'bin');
+const VENV_BIN = path.resolve(__dirname, '..', '..', '.venv', 'bin');
 const REPORT_TOKEN = 'boot-token-for-ws-1';
 const JUPYTER_TOKEN = 'jupyter-token-for-ws-1';
 
