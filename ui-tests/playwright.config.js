@@ -12,10 +12,10 @@ module.exports = {
   // A launch runs a real (emulated) boot that starts a real Jupyter.
   timeout: 5 * 60 * 1000,
   workers: 1,
-  reporter: [[process.env.CI ? 'github' : 'list'], ['html', { open: 'never' }]],
+  reporter: [['list'], ['html', { open: 'never' }]],
   use: {
     ...baseConfig.use,
-    baseURL: 'http://localhost:8888',
+    baseURL: 'http://localhost:8890',
     trace: 'retain-on-failure',
     // Video needs Playwright's own ffmpeg download; the trace is enough.
     video: 'off',
@@ -34,9 +34,9 @@ module.exports = {
   },
   webServer: {
     command: './start-lab.sh',
-    url: 'http://localhost:8888/lab',
+    url: 'http://localhost:8890/lab',
     timeout: 120 * 1000,
-    reuseExistingServer: !process.env.CI,
+    reuseExistingServer: false,
     stdout: 'pipe',
     stderr: 'pipe'
   }
