@@ -45,18 +45,20 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   for (const d of catalog.diagnostics) {
     logger.warn({ module: 'templates', file: d.file, line: d.line, column: d.column, hint: d.hint }, d.message);
   }
+  let reportUrl = config.reportUrl ?? null;
   const clients = createAwsClients(config);
   const awsCloud = createAwsCloud({ clients, config, logger });
   const emulator = config.emulatedBoot
     ? createBootEmulator({
         cloud: awsCloud,
         sandboxRoot: path.join(config.dataDir, 'emulated-workstations'),
-        logger: logger.child({ module: 'boot-emulator' })
+        logger: logger.child({ module: 'boot-emulator' }),
+        reportUrl: () => reportUrl
       })
     : null;
-  const cloud = emulator ? withEmulatedBoot(awsCloud, emulator) : awsCloud;
+  const emulatedCloud = emulator ? withEmulatedBoot(awsCloud, emulator) : null;
+  const cloud = emulatedCloud ?? awsCloud;
   const inbox = createS3BootReportInbox({ clients, config, logger });
-  let reportUrl = config.reportUrl ?? null;
 
   const app = createApp({
     baseUrl: config.baseUrl,
@@ -93,7 +95,10 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   }
   logger.info({ url: `${origin}${config.baseUrl}`, region: config.region, emulatedBoot: config.emulatedBoot }, 'prism-server listening');
 
-  const settled = reconcileWithCloud(store, cloud, app.timeline, logger.child({ module: 'reconcile' }))
+  // Emulated machines ran in the previous service process; power them on again first.
+  const poweredOn = emulatedCloud ? emulatedCloud.powerOnRunning() : Promise.resolve(0);
+  const settled = poweredOn
+    .then(() => reconcileWithCloud(store, cloud, app.timeline, logger.child({ module: 'reconcile' })))
     .catch(error => logger.warn({ err: error }, 'could not reconcile with the cloud; showing recorded states'))
     .then(() => {
       const resumed = app.runner.resumeUnfinished();

@@ -12,7 +12,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { BOOTSTRAP_PATH } from '../domain/bootstrap';
-import type { Cloud } from '../domain/ports';
+import type { Cloud, CloudInstance } from '../domain/ports';
 import type { Logger } from '../logger';
 
 export interface BootEmulator {
@@ -31,13 +31,24 @@ export interface BootEmulatorOptions {
   logger: Logger;
   /** Where PATH (to find `jupyter` and `python3`) and AWS settings come from. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Where the service listens now. A real workstation reaches a stable
+   * PRISM_REPORT_URL; an emulated one must follow a service restarted on another port.
+   */
+  reportUrl?: () => string | null;
 }
 
 /** What the sandboxed script may see of the service's environment: never its token. */
 const PASSED_ENV = /^(PATH|LANG|LC_[A-Z]+|TMPDIR|TZ|AWS_[A-Z_]+|PRISM_AWS_ENDPOINT)$/;
 const HALT_GRACE_MS = 10_000;
 
-export function createBootEmulator({ cloud, sandboxRoot, logger, env = process.env }: BootEmulatorOptions): BootEmulator {
+export function createBootEmulator({
+  cloud,
+  sandboxRoot,
+  logger,
+  env = process.env,
+  reportUrl = () => null
+}: BootEmulatorOptions): BootEmulator {
   const booted = new Set<string>();
 
   async function boot(instanceId: string, launchId: string): Promise<void> {
@@ -61,7 +72,8 @@ export function createBootEmulator({ cloud, sandboxRoot, logger, env = process.e
           HOME: home,
           PRISM_DRY_RUN: '1',
           PRISM_ROOT: root,
-          PRISM_JUPYTER_PORT: String(port)
+          PRISM_JUPYTER_PORT: String(port),
+          ...(reportUrl() ? { PRISM_REPORT_URL: reportUrl() as string } : {})
         }
       });
       fs.closeSync(output);
@@ -103,13 +115,24 @@ export function createBootEmulator({ cloud, sandboxRoot, logger, env = process.e
 
 /**
  * The cloud, with the boot emulator standing in for the machines: a new
- * instance and a started one boot; a stopped or terminated one halts.
+ * instance and a started one boot; a stopped or terminated one halts. A
+ * machine keeps running while the service restarts, so one found running
+ * that this process has not booted yet is booted (its bootstrap is idempotent).
  */
-export function withEmulatedBoot(cloud: Cloud, emulator: BootEmulator): Cloud {
+export interface EmulatedCloud extends Cloud {
+  /** Boots every running workstation this process has not booted yet (on service start). */
+  powerOnRunning(): Promise<number>;
+}
+
+export function withEmulatedBoot(cloud: Cloud, emulator: BootEmulator): EmulatedCloud {
   const launchOf = new Map<string, string>();
   const bootInBackground = (instanceId: string, launchId: string): void => {
+    launchOf.set(instanceId, launchId);
     // The emulator logs its own failures; the launch then times out in bootstrap, as on AWS.
     emulator.boot(instanceId, launchId).catch(() => undefined);
+  };
+  const bootOnce = (instance: CloudInstance): void => {
+    if (!launchOf.has(instance.instanceId)) bootInBackground(instance.instanceId, instance.launchId);
   };
   const launchIdOf = async (instanceId: string): Promise<string | undefined> =>
     launchOf.get(instanceId) ?? (await cloud.findInstances()).find(i => i.instanceId === instanceId)?.launchId;
@@ -120,16 +143,16 @@ export function withEmulatedBoot(cloud: Cloud, emulator: BootEmulator): Cloud {
     describeInstanceType: instanceType => cloud.describeInstanceType(instanceType),
     ensureSecurityGroup: () => cloud.ensureSecurityGroup(),
     ensureKeyPair: owner => cloud.ensureKeyPair(owner),
-    waitUntilRunning: instanceId => cloud.waitUntilRunning(instanceId),
     findInstances: filter => cloud.findInstances(filter),
     readUserData: instanceId => cloud.readUserData(instanceId),
     async runInstance(spec) {
       const instance = await cloud.runInstance(spec);
-      // A retried launch finds its instance again: boot it only the first time.
-      if (!launchOf.has(instance.instanceId)) {
-        launchOf.set(instance.instanceId, spec.launchId);
-        bootInBackground(instance.instanceId, spec.launchId);
-      }
+      bootOnce(instance);
+      return instance;
+    },
+    async waitUntilRunning(instanceId) {
+      const instance = await cloud.waitUntilRunning(instanceId);
+      bootOnce(instance);
       return instance;
     },
     async startInstance(instanceId) {
@@ -146,6 +169,11 @@ export function withEmulatedBoot(cloud: Cloud, emulator: BootEmulator): Cloud {
       await cloud.terminateInstance(instanceId);
       const launchId = await launchIdOf(instanceId);
       if (launchId) await emulator.halt(launchId);
+    },
+    async powerOnRunning() {
+      const running = (await cloud.findInstances()).filter(i => i.state === 'running' && !launchOf.has(i.instanceId));
+      running.forEach(bootOnce);
+      return running.length;
     }
   };
 }

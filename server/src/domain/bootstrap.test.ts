@@ -85,8 +85,9 @@ describe('the bootstrap user data', () => {
 
   it('phones home over HTTP with the token as a bearer, when the service has a URL', () => {
     const script = scriptOf(renderBootstrap(input()));
+    expect(script).toContain("REPORT_URL='http://10.0.0.5:8787/prism'");
     expect(script).toContain(
-      `curl -fsS --retry 5 --retry-connrefused -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' --data @- 'http://10.0.0.5:8787/prism/api/v1/boot/'"$LAUNCH_ID/reports"`
+      `curl -fsS --retry 5 --retry-connrefused -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' --data @- "$REPORT_URL/api/v1/boot/$LAUNCH_ID/reports"`
     );
     expect(script).not.toContain('aws s3 cp');
   });

@@ -122,13 +122,22 @@ function reportFunction({ report, launchId }: BootstrapInput): string[] {
   }
   const send = report.url
     ? [
-        `    | curl -fsS --retry 5 --retry-connrefused -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' --data @- ${quote(`${report.url.replace(/\/+$/, '')}/api/v1/boot/`)}"$LAUNCH_ID/reports" >/dev/null \\`
+        `    | curl -fsS --retry 5 --retry-connrefused -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' --data @- "$REPORT_URL/api/v1/boot/$LAUNCH_ID/reports" >/dev/null \\`
       ]
     : [
         `    | aws s3 cp --region "$REGION" \${PRISM_AWS_ENDPOINT:+--endpoint-url "$PRISM_AWS_ENDPOINT"} - "s3://"${quote(report.bucket ?? '')}"/prism-reports/$LAUNCH_ID/$(printf %08d "$seq").json" >/dev/null \\`
       ];
   const body = report.url ? '  report_json "$seq" "$@" \\' : '  PRISM_REPORT_TOKEN="$token" report_json "$seq" "$@" \\';
+  const where = report.url
+    ? [
+        '',
+        '# The boot emulator may route the phone-home to where the service listens now.',
+        `REPORT_URL=${quote(report.url.replace(/\/+$/, ''))}`,
+        'REPORT_URL="${PRISM_REPORT_URL:-$REPORT_URL}"'
+      ]
+    : [];
   return [
+    ...where,
     '',
     '# Sends one boot report; a report that cannot be delivered never stops the boot.',
     'report() {',

@@ -1,0 +1,60 @@
+/**
+ * prism-server as its own process (the built `server/dist`), so a test can
+ * crash it with SIGKILL and start it again on the same data folder.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { emulatorEnv, freePort } from './moto';
+import { VENV_BIN } from './prism';
+
+const SERVER_BIN = path.resolve(__dirname, '..', '..', 'bin', 'prism-server.js');
+const TOKEN = 'restart-test-token';
+
+export interface PrismProcess {
+  url: string;
+  api(route: string, init?: RequestInit): Promise<Response>;
+  /** A crash: no shutdown, no drain. */
+  kill(): Promise<void>;
+}
+
+export async function spawnPrism(motoEndpoint: string, dataDir: string): Promise<PrismProcess> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [SERVER_BIN], {
+    env: {
+      ...process.env,
+      ...emulatorEnv(motoEndpoint),
+      PATH: `${VENV_BIN}${path.delimiter}${process.env.PATH}`,
+      PRISM_PORT: String(port),
+      PRISM_DATA_DIR: dataDir,
+      PRISM_EMULATED_BOOT: '1',
+      PRISM_TOKEN: TOKEN,
+      PRISM_LOG_LEVEL: 'warn'
+    },
+    stdio: ['ignore', 'inherit', 'inherit']
+  });
+  const url = `http://127.0.0.1:${port}/`;
+  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
+  const api = (route: string, init: RequestInit = {}): Promise<Response> =>
+    fetch(`${url}api/v1${route}`, {
+      ...init,
+      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json', ...init.headers }
+    });
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error('prism-server exited at start');
+    try {
+      if ((await api('/health')).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (i > 150) throw new Error('prism-server did not answer in 30 s');
+    await new Promise(resolve => setTimeout(resolve, 200));
+  }
+  return {
+    url,
+    api,
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
+}
