@@ -305,7 +305,7 @@ export class LaunchRunner {
         await new Promise(resolve => setTimeout(resolve, wait));
         wait = Math.min(wait * 2, 5000);
       }
-      timeline.log(id, `${declared.name} answers on port ${port}`);
+      timeline.log(id, `health check passed: ${declared.name} answers ${declared.healthPath} on port ${port}`);
     }
   }
 
