@@ -1,0 +1,216 @@
+/**
+ * An in-memory Cloud for the domain's unit tests. It records every call,
+ * keeps its instances by id, is idempotent on the launch id as EC2 is on the
+ * ClientToken, and lets a test make an image of the wrong arch, fail a call
+ * with a PrismError, or hold a call until the test releases it.
+ */
+import type { Arch } from '../../contract/events';
+import type { PrismError } from '../errors';
+import type {
+  Cloud,
+  CloudInstance,
+  CloudInstanceState,
+  ImageInfo,
+  InstanceTypeInfo,
+  RunInstanceSpec
+} from '../ports';
+import type { ImageSource } from '../template';
+
+export type CloudMethod = keyof Cloud;
+
+export interface CloudCall {
+  method: CloudMethod;
+  args: unknown[];
+}
+
+/** Graviton families carry a `g` after the generation: t4g, m7g, c7gn, r8gd. */
+function archesOf(instanceType: string): Arch[] {
+  return /^[a-z]+\d+[a-z]*g[a-z]*\./.test(instanceType) ? ['arm64'] : ['x86_64'];
+}
+
+export class FakeCloud implements Cloud {
+  readonly calls: CloudCall[] = [];
+  readonly instances = new Map<string, CloudInstance>();
+  private readonly imageArches: Partial<Record<Arch, Arch>> = {};
+  private readonly failures = new Map<CloudMethod, PrismError>();
+  private readonly holds = new Map<CloudMethod, Promise<void>>();
+  private readonly userData = new Map<string, string>();
+  private readonly lostAnswers = new Set<CloudMethod>();
+  /** Called at each call, before it does anything: lets a test look at the world as the cloud is called. */
+  onCall: ((call: CloudCall) => void) | null = null;
+  private nextInstance = 1;
+
+  /** Resolving an image for `asked` returns one built for `actual`. */
+  imageOfWrongArch(asked: Arch, actual: Arch): void {
+    this.imageArches[asked] = actual;
+  }
+
+  /** Every later call of `method` fails with `error`. */
+  fail(method: CloudMethod, error: PrismError): void {
+    this.failures.set(method, error);
+  }
+
+  /**
+   * Later calls of `method` wait, before doing anything, until the returned
+   * function is called: a slow or dropped request.
+   */
+  hold(method: CloudMethod): () => void {
+    let release!: () => void;
+    this.holds.set(method, new Promise<void>(resolve => (release = resolve)));
+    return () => {
+      this.holds.delete(method);
+      release();
+    };
+  }
+
+  /**
+   * The next call of `method` does its work in the cloud but never answers:
+   * the response was lost, or the service died while waiting for it.
+   */
+  loseAnswer(method: CloudMethod): void {
+    this.lostAnswers.add(method);
+  }
+
+  callsOf(method: CloudMethod): unknown[][] {
+    return this.calls.filter(c => c.method === method).map(c => c.args);
+  }
+
+  /** An instance the cloud has, as if launched earlier. */
+  seedInstance(launchId: string, state: CloudInstanceState = 'running'): CloudInstance {
+    return this.create({ launchId, instanceType: 't4g.medium', imageId: 'ami-seeded', tags: { 'prism:launch': launchId } }, state);
+  }
+
+  /** The cloud changed behind Prism's back (console, another tool, a spot reclaim). */
+  setState(instanceId: string, state: CloudInstanceState): void {
+    this.mustGet(instanceId).state = state;
+  }
+
+  /** The instance is no longer listed at all (terminated long ago). */
+  forget(instanceId: string): void {
+    this.instances.delete(instanceId);
+  }
+
+  instanceOf(launchId: string): CloudInstance | undefined {
+    return [...this.instances.values()].find(i => i.launchId === launchId);
+  }
+
+  async identity(): Promise<{ account: string; region: string }> {
+    return this.call('identity', [], () => ({ account: '123456789012', region: 'eu-west-1' }));
+  }
+
+  async resolveImage(source: ImageSource, arch: Arch): Promise<ImageInfo> {
+    return this.call('resolveImage', [source, arch], () => {
+      const actual = this.imageArches[arch] ?? arch;
+      return { imageId: `ami-${actual}`, arch: actual, name: `al2023-ami-${actual}` };
+    });
+  }
+
+  async describeInstanceType(instanceType: string): Promise<InstanceTypeInfo> {
+    return this.call('describeInstanceType', [instanceType], () => ({
+      instanceType,
+      arches: archesOf(instanceType),
+      vcpus: 2,
+      memoryGiB: 4
+    }));
+  }
+
+  async ensureSecurityGroup(): Promise<string> {
+    return this.call('ensureSecurityGroup', [], () => 'sg-prism');
+  }
+
+  async ensureKeyPair(owner: string): Promise<{ keyName: string; privateKeyPath: string | null }> {
+    return this.call('ensureKeyPair', [owner], () => ({ keyName: `prism-${owner}`, privateKeyPath: `/keys/prism-${owner}.pem` }));
+  }
+
+  /** Idempotent on the launch id, as EC2 is on the ClientToken. */
+  async runInstance(spec: RunInstanceSpec): Promise<CloudInstance> {
+    return this.call('runInstance', [spec], () => ({ ...(this.instanceOf(spec.launchId) ?? this.create(spec, 'pending')) }));
+  }
+
+  async waitUntilRunning(instanceId: string): Promise<CloudInstance> {
+    return this.call('waitUntilRunning', [instanceId], () => {
+      const instance = this.mustGet(instanceId);
+      if (instance.state === 'pending') {
+        instance.state = 'running';
+      }
+      return { ...instance };
+    });
+  }
+
+  async findInstances(filter: { launchId?: string; owner?: string } = {}): Promise<CloudInstance[]> {
+    return this.call('findInstances', [filter], () =>
+      [...this.instances.values()]
+        .filter(i => !filter.launchId || i.launchId === filter.launchId)
+        .filter(i => !filter.owner || i.tags['prism:owner'] === filter.owner)
+        .map(i => ({ ...i }))
+    );
+  }
+
+  async stopInstance(instanceId: string, hibernate = false): Promise<void> {
+    return this.call('stopInstance', [instanceId, hibernate], () => {
+      this.mustGet(instanceId).state = 'stopped';
+    });
+  }
+
+  async startInstance(instanceId: string): Promise<void> {
+    return this.call('startInstance', [instanceId], () => {
+      this.mustGet(instanceId).state = 'pending';
+    });
+  }
+
+  async terminateInstance(instanceId: string): Promise<void> {
+    return this.call('terminateInstance', [instanceId], () => {
+      this.mustGet(instanceId).state = 'terminated';
+    });
+  }
+
+  async readUserData(instanceId: string): Promise<string> {
+    return this.call('readUserData', [instanceId], () => this.userData.get(instanceId) ?? '');
+  }
+
+  /** Records the call, waits while held, fails when told to, does the work, answers unless the answer is lost. */
+  private async call<T>(method: CloudMethod, args: unknown[], work: () => T): Promise<T> {
+    this.calls.push({ method, args });
+    this.onCall?.({ method, args });
+    await this.holds.get(method);
+    const failure = this.failures.get(method);
+    if (failure) {
+      throw failure;
+    }
+    const value = work();
+    if (this.lostAnswers.delete(method)) {
+      return new Promise<T>(() => undefined);
+    }
+    return value;
+  }
+
+  private create(
+    spec: Pick<RunInstanceSpec, 'launchId' | 'instanceType' | 'imageId' | 'tags'> & { userData?: string },
+    state: CloudInstanceState
+  ): CloudInstance {
+    const n = this.nextInstance++;
+    const instance: CloudInstance = {
+      instanceId: `i-${String(n).padStart(17, '0')}`,
+      launchId: spec.launchId,
+      state,
+      instanceType: spec.instanceType,
+      imageId: spec.imageId,
+      privateIp: `10.0.0.${n}`,
+      publicIp: null,
+      tags: { ...spec.tags }
+    };
+    this.instances.set(instance.instanceId, instance);
+    if (spec.userData) {
+      this.userData.set(instance.instanceId, spec.userData);
+    }
+    return instance;
+  }
+
+  private mustGet(instanceId: string): CloudInstance {
+    const instance = this.instances.get(instanceId);
+    if (!instance) {
+      throw new Error(`fake cloud: no instance ${instanceId}`);
+    }
+    return instance;
+  }
+}
