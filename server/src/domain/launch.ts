@@ -113,7 +113,10 @@ export class LaunchRunner {
         'Only the workstation launched with this token can report; relaunch it if its user data was replaced.'
       );
     }
-    const fresh = reports.filter(r => r.seq > record.lastReportSeq).sort((a, b) => a.seq - b.seq);
+    const fresh = reports
+      .filter(r => r.seq > record.lastReportSeq)
+      .sort((a, b) => a.seq - b.seq)
+      .filter((r, i, sorted) => i === 0 || sorted[i - 1].seq !== r.seq);
     if (fresh.length === 0) {
       return 0;
     }
@@ -200,6 +203,12 @@ export class LaunchRunner {
     });
     timeline.log(id, `instance ${instance.instanceId} requested`);
     if (this.cancelled.has(id)) {
+      // Terminated while RunInstances was in flight: the terminate could not see this instance yet.
+      try {
+        await cloud.terminateInstance(instance.instanceId);
+      } catch (error) {
+        this.deps.logger.error({ workstation: id, err: error }, 'could not terminate the instance of a cancelled launch');
+      }
       throw new LaunchCancelled();
     }
     return updated;
