@@ -139,6 +139,7 @@ export class LaunchRunner {
       await this.waitRunning(record);
       const services = await this.followBootstrap(id);
       await this.checkHealth(id, services);
+      this.assertLive(id);
       this.deps.timeline.progress(id, 'ready', 'Your workstation is ready.');
       this.deps.logger.info({ workstation: id }, 'workstation ready');
     } catch (error) {
