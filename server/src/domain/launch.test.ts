@@ -308,6 +308,23 @@ describe('terminating a workstation', () => {
     expect(domain.store.get(id)?.state).toBe('terminated');
   });
 
+  it('during its health check never turns it ready', async () => {
+    const domain = startDomain();
+    const { id } = domain.workstations.launchWorkstation(OWNER, request());
+    let answer: (healthy: boolean) => void = () => undefined;
+    domain.probe.check = () => new Promise<boolean>(resolve => (answer = resolve));
+    await until(domain, id, r => r.phase === 'bootstrap');
+    report(domain, id, bootedReports());
+    await until(domain, id, r => r.phase === 'health-check');
+
+    await domain.workstations.terminateWorkstation(OWNER, id);
+    answer(true);
+    await until(domain, id, () => !domain.runner.isLaunching(id));
+
+    expect(phasesOf(domain, id)).not.toContain('ready');
+    expect(domain.store.get(id)).toMatchObject({ state: 'terminated', phase: 'health-check' });
+  });
+
   it('twice is harmless', async () => {
     const domain = startDomain();
     const record = await launchReady(domain);
