@@ -23,5 +23,19 @@ export const MIGRATIONS: string[] = [
      seconds REAL NOT NULL,
      recorded INTEGER PRIMARY KEY AUTOINCREMENT
    );
-   CREATE INDEX phase_durations_by_key ON phase_durations (key, phase);`
+   CREATE INDEX phase_durations_by_key ON phase_durations (key, phase);`,
+  // Every version of every template, kept so a launch can pin one after its file
+  // changed or went; and the version an admin chose to offer by default.
+  `CREATE TABLE template_versions (
+     name TEXT NOT NULL,
+     version TEXT NOT NULL,
+     resolved TEXT NOT NULL,
+     source_yaml TEXT NOT NULL,
+     loaded_at TEXT NOT NULL,
+     PRIMARY KEY (name, version)
+   );
+   CREATE TABLE template_current (
+     name TEXT PRIMARY KEY,
+     version TEXT NOT NULL
+   );`
 ];
