@@ -37,5 +37,19 @@ export const MIGRATIONS: string[] = [
    CREATE TABLE template_current (
      name TEXT PRIMARY KEY,
      version TEXT NOT NULL
+   );`,
+  // The community catalog: templates an admin allowed, and one review per user per template.
+  `CREATE TABLE catalog_allowed (
+     name TEXT PRIMARY KEY,
+     allowed_by TEXT NOT NULL,
+     allowed_at TEXT NOT NULL
+   );
+   CREATE TABLE catalog_reviews (
+     template TEXT NOT NULL,
+     user TEXT NOT NULL,
+     rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+     text TEXT NOT NULL DEFAULT '',
+     at TEXT NOT NULL,
+     PRIMARY KEY (template, user)
    );`
 ];
