@@ -134,6 +134,39 @@ export interface TemplateCatalog {
   validate(yamlText: string, fileName: string): TemplateDiagnostic[];
 }
 
+/** One kept version of a template: what was resolved from which text, and when first seen. */
+export interface StoredTemplateVersion {
+  name: string;
+  version: string;
+  template: Template;
+  sourceYaml: string;
+  /** ISO time the service first loaded this version. */
+  loadedAt: string;
+}
+
+/**
+ * Every version of every template the service has loaded, kept so that a
+ * launch can pin a version after its file changed or was removed.
+ */
+export interface TemplateVersionStore {
+  /** Keeps `version`: 'new' the first time, 'changed' when its source text differs from the kept one. */
+  keep(version: StoredTemplateVersion): 'new' | 'changed' | 'same';
+  find(name: string, version: string): StoredTemplateVersion | undefined;
+  /** Every kept version of `name`, in no particular order. */
+  list(name: string): StoredTemplateVersion[];
+  /** The version an admin chose to offer by default, if any. */
+  currentVersion(name: string): string | undefined;
+  setCurrentVersion(name: string, version: string): void;
+}
+
+/** A catalog that keeps every version and lets an admin choose the default one. */
+export interface VersionedTemplateCatalog extends TemplateCatalog {
+  /** Newest first; undefined when no version of `name` was ever loaded. */
+  history(name: string): { version: string; loadedAt: string; current: boolean }[] | undefined;
+  /** @throws {PrismError} TEMPLATE_NOT_FOUND when that version was never loaded. */
+  setCurrent(name: string, version: string): void;
+}
+
 /** How events leave the domain (socket.io rooms, in realtime/). */
 export interface EventSink {
   publish(owner: string, event: WorkstationEvent, project?: string | null): void;
