@@ -3,6 +3,7 @@
  * region and endpoint from the environment, the SDK's standard retry strategy.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -13,6 +14,7 @@ export interface AwsClients {
   ssm: SSMClient;
   sts: STSClient;
   s3: S3Client;
+  iam: IAMClient;
   region: string;
 }
 
@@ -52,6 +54,8 @@ export function createAwsClients(
     ssm: new SSMClient(common),
     sts: new STSClient(common),
     s3: new S3Client({ ...common, forcePathStyle: true }),
+    // IAM is global; the SDK sends it to the global endpoint whatever the region (or to the emulator).
+    iam: new IAMClient(common),
     region: config.region
   };
 }
@@ -61,4 +65,5 @@ export function destroyAwsClients(clients: AwsClients): void {
   clients.ssm.destroy();
   clients.sts.destroy();
   clients.s3.destroy();
+  clients.iam.destroy();
 }
