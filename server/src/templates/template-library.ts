@@ -6,9 +6,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Template } from '../domain/template';
-import type { TemplateCatalog } from '../domain/ports';
+import { notFound } from '../domain/errors';
+import type { TemplateVersionStore, VersionedTemplateCatalog } from '../domain/ports';
 import type { TemplateDiagnostic } from './diagnostic';
 import { inheritanceChain, mergeChain } from './inheritance';
+import { MemoryVersionStore } from './memory-version-store';
 import { resolveTemplate } from './resolve-template';
 import { checkSchema } from './schema-check';
 import { compareVersions } from './semver';
@@ -35,15 +37,39 @@ export function validateTemplateText(yamlText: string, fileName: string, library
   return checkTemplateFiles([...others, candidate]).diagnostics.filter(d => d.file === fileName);
 }
 
-export class TemplateLibrary implements TemplateCatalog {
+/** What one reload found, for the log. */
+export interface TemplateReload {
+  /** `name@version` seen for the first time. */
+  newVersions: string[];
+  /** `name@version` whose file now says something else than when it was first loaded. */
+  changedVersions: string[];
+  diagnostics: TemplateDiagnostic[];
+}
+
+export interface TemplateVersionInfo {
+  version: string;
+  loadedAt: string;
+  current: boolean;
+}
+
+/**
+ * The folder's templates, plus every version ever loaded from it (kept in
+ * `versions`, the database in the service), so a version stays launchable
+ * after its file changed or went. The folder decides which templates are
+ * offered; an admin's choice, else the newest, decides which version.
+ */
+export class TemplateLibrary implements VersionedTemplateCatalog {
   private contents: TemplateLibraryContents = { templates: [], diagnostics: [] };
   /** @internal the parsed files, for validating a new file against its parents. */
   files: TemplateFile[] = [];
 
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    private readonly kept: TemplateVersionStore
+  ) {}
 
-  static async open(dir: string): Promise<TemplateLibrary> {
-    const library = new TemplateLibrary(dir);
+  static async open(dir: string, versions: TemplateVersionStore = new MemoryVersionStore()): Promise<TemplateLibrary> {
+    const library = new TemplateLibrary(dir, versions);
     await library.reload();
     return library;
   }
@@ -52,40 +78,87 @@ export class TemplateLibrary implements TemplateCatalog {
     return this.contents.diagnostics;
   }
 
-  /** Reads the folder again; the old templates stay served until the new ones are ready. */
-  async reload(): Promise<void> {
+  /**
+   * Reads the folder again. The old templates stay served until the new ones
+   * are ready, and a file that does not parse now (an editor mid-save) keeps
+   * serving what it served before.
+   */
+  async reload(): Promise<TemplateReload> {
     const loaded = await readTemplateFiles(this.dir);
     if ('diagnostic' in loaded) {
-      this.files = [];
-      this.contents = { templates: [], diagnostics: [loaded.diagnostic] };
-    } else {
-      this.files = loaded.files;
-      this.contents = checkTemplateFiles(loaded.files);
+      this.contents = { templates: this.contents.templates, diagnostics: [loaded.diagnostic] };
+      return { newVersions: [], changedVersions: [], diagnostics: this.contents.diagnostics };
     }
+    const fresh = checkTemplateFiles(loaded.files);
+    const broken = new Set(fresh.diagnostics.map(d => d.file));
+    const stillServed = this.contents.templates.filter(
+      old => broken.has(old.source.file) && !fresh.templates.some(t => t.name === old.name && t.version === old.version)
+    );
+    this.files = loaded.files;
+    this.contents = { templates: sortTemplates([...fresh.templates, ...stillServed]), diagnostics: fresh.diagnostics };
+    return { ...this.keepVersions(fresh.templates, loaded.texts), diagnostics: fresh.diagnostics };
   }
 
-  /** The newest version of each template. */
+  /** The current version of each template in the folder. */
   list(): Template[] {
-    const newest = new Map<string, Template>();
-    for (const template of this.contents.templates) newest.set(template.name, template);
-    return [...newest.values()];
+    const names = [...new Set(this.contents.templates.map(t => t.name))];
+    return names.map(name => this.get(name)).filter((t): t is Template => t !== undefined);
   }
 
+  /** `version`, from the folder or kept; without one, the current version. */
   get(name: string, version?: string): Template | undefined {
-    const versions = this.contents.templates.filter(template => template.name === name);
-    return version === undefined ? versions[versions.length - 1] : versions.find(t => t.version === version);
+    const inFolder = this.contents.templates.filter(template => template.name === name);
+    if (version !== undefined) return inFolder.find(t => t.version === version) ?? this.kept.find(name, version)?.template;
+    if (inFolder.length === 0) return undefined;
+    const chosen = this.kept.currentVersion(name);
+    return (chosen !== undefined ? this.get(name, chosen) : undefined) ?? inFolder[inFolder.length - 1];
   }
 
+  /** Every version of `name` ever loaded, oldest first. */
   versions(name: string): string[] {
-    return this.contents.templates.filter(template => template.name === name).map(template => template.version);
+    const all = new Set([...this.kept.list(name).map(v => v.version), ...this.contents.templates.filter(t => t.name === name).map(t => t.version)]);
+    return [...all].sort(compareVersions);
+  }
+
+  history(name: string): TemplateVersionInfo[] | undefined {
+    const versions = this.kept.list(name).sort((a, b) => compareVersions(b.version, a.version));
+    if (versions.length === 0) return undefined;
+    const current = this.get(name)?.version;
+    return versions.map(v => ({ version: v.version, loadedAt: v.loadedAt, current: v.version === current }));
+  }
+
+  setCurrent(name: string, version: string): void {
+    if (!this.get(name, version)) {
+      const known = this.versions(name);
+      throw notFound(
+        'template',
+        `${name} ${version}`,
+        known.length > 0 ? `Versions of ${name}: ${known.join(', ')}.` : `Choose one of: ${this.list().map(t => t.name).join(', ')}.`
+      );
+    }
+    this.kept.setCurrentVersion(name, version);
   }
 
   validate(yamlText: string, fileName: string): TemplateDiagnostic[] {
     return validateTemplateText(yamlText, fileName, this);
   }
+
+  private keepVersions(templates: Template[], texts: Map<string, string>): Omit<TemplateReload, 'diagnostics'> {
+    const outcome: Omit<TemplateReload, 'diagnostics'> = { newVersions: [], changedVersions: [] };
+    const loadedAt = new Date().toISOString();
+    for (const template of templates) {
+      const sourceYaml = texts.get(template.source.file) ?? '';
+      const kept = this.kept.keep({ name: template.name, version: template.version, template, sourceYaml, loadedAt });
+      if (kept === 'new') outcome.newVersions.push(`${template.name}@${template.version}`);
+      if (kept === 'changed') outcome.changedVersions.push(`${template.name}@${template.version}`);
+    }
+    return outcome;
+  }
 }
 
-async function readTemplateFiles(dir: string): Promise<{ files: TemplateFile[] } | { diagnostic: TemplateDiagnostic }> {
+async function readTemplateFiles(
+  dir: string
+): Promise<{ files: TemplateFile[]; texts: Map<string, string> } | { diagnostic: TemplateDiagnostic }> {
   let names: string[];
   try {
     names = (await fs.readdir(dir)).filter(name => /\.ya?ml$/.test(name)).sort();
@@ -100,13 +173,17 @@ async function readTemplateFiles(dir: string): Promise<{ files: TemplateFile[] }
       }
     };
   }
-  const files = await Promise.all(
+  const texts = new Map<string, string>();
+  await Promise.all(
     names.map(async name => {
       const file = path.join(dir, name);
-      return parseTemplateFile(await fs.readFile(file, 'utf8'), file);
+      // A file removed between listing and reading is simply gone (the watcher reloads again).
+      const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+      if (text !== undefined) texts.set(file, text);
     })
   );
-  return { files };
+  const files = [...texts.keys()].sort().map(file => parseTemplateFile(texts.get(file) ?? '', file));
+  return { files, texts };
 }
 
 function checkTemplateFiles(files: TemplateFile[]): TemplateLibraryContents {
@@ -146,8 +223,11 @@ function checkTemplateFiles(files: TemplateFile[]): TemplateLibraryContents {
     if (resolved.template) templates.push(resolved.template);
     else diagnostics.push(...resolved.diagnostics);
   }
-  templates.sort((a, b) => a.name.localeCompare(b.name) || compareVersions(a.version, b.version));
-  return { templates, diagnostics: distinct(diagnostics) };
+  return { templates: sortTemplates(templates), diagnostics: distinct(diagnostics) };
+}
+
+function sortTemplates(templates: Template[]): Template[] {
+  return templates.sort((a, b) => a.name.localeCompare(b.name) || compareVersions(a.version, b.version));
 }
 
 function sameTemplateVersion(a: TemplateFile, b: TemplateFile): boolean {
