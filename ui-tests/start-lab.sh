@@ -9,10 +9,13 @@ venv=${PRISM_VENV:-$root/.venv}
 work=$(mktemp -d -t prism-ui-XXXXXX)
 export PATH="$venv/bin:$PATH"
 
+# moto's images plus Canonical's Ubuntu 24.04 ones, which moto does not know.
+python "$root/server/test/support/moto-amis.py" "$work/moto-amis.json"
 moto_port=$(python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 MOTO_EC2_ENABLE_INSTANCE_TYPE_VALIDATION=true \
 MOTO_ENABLE_AMI_VALIDATION=true \
 MOTO_ENABLE_KEYPAIR_VALIDATION=true \
+MOTO_AMIS_PATH="$work/moto-amis.json" \
   moto_server -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
 
 for _ in $(seq 100); do

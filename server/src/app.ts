@@ -5,6 +5,7 @@
 import http from 'node:http';
 import express from 'express';
 import type { Health } from './contract/api';
+import type { CommunityCatalog } from './domain/catalog';
 import { LaunchRunner, type LaunchSettings } from './domain/launch';
 import type {
   BootReportInbox,
@@ -21,6 +22,7 @@ import { Workstations } from './domain/workstations';
 import { requireCaller } from './http/auth';
 import { notFoundRoute, problemMiddleware } from './http/problem';
 import { bootReportsRouter } from './http/routes/boot-reports';
+import { catalogRouter } from './http/routes/catalog';
 import { instancesRouter } from './http/routes/instances';
 import { callerRouter, healthRouter } from './http/routes/service';
 import type { Logger } from './logger';
@@ -34,6 +36,8 @@ export interface AppDeps {
   store: WorkstationStore;
   cloud: Cloud;
   catalog: TemplateCatalog;
+  /** The community catalog; null (or absent) when PRISM_CATALOG_URL is not set. */
+  community?: CommunityCatalog | null;
   identity: IdentityProvider;
   network: WorkstationNetwork;
   probe: HealthProbe;
@@ -87,6 +91,7 @@ export function createApp(deps: AppDeps): PrismApp {
   api.use(requireCaller(deps.identity));
   api.use(callerRouter(deps.catalog, deps.region));
   api.use(instancesRouter(workstations));
+  api.use(catalogRouter(deps.community ?? null));
   api.use(notFoundRoute);
 
   const app = express();

@@ -41,6 +41,10 @@ const EnvSchema = z.object({
   PRISM_ALLOWED_ORIGINS: optionalText,
   /** CIDR allowed to reach workstations' SSH and Jupyter ports; unset: the VPC only. */
   PRISM_INGRESS_CIDR: optionalText,
+  /** The community catalog's index, `s3://bucket/key`; unset: no catalog (docs/catalog.md). */
+  PRISM_CATALOG_URL: optionalText.pipe(
+    z.string().regex(/^s3:\/\/[^/]+\/.+$/, 'must be s3://bucket/key, for example s3://prism-community-catalog/index.json').optional()
+  ),
   PRISM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
 });
 
@@ -60,6 +64,7 @@ export interface Config {
   reportBucket: string | undefined;
   allowedOrigins: string[];
   ingressCidr: string | undefined;
+  catalogUrl: string | undefined;
   logLevel: string;
 }
 
@@ -90,6 +95,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reportBucket: e.PRISM_REPORT_BUCKET,
     allowedOrigins: (e.PRISM_ALLOWED_ORIGINS ?? '').split(',').map(o => o.trim()).filter(Boolean),
     ingressCidr: e.PRISM_INGRESS_CIDR,
+    catalogUrl: e.PRISM_CATALOG_URL,
     logLevel: e.PRISM_LOG_LEVEL
   };
 }

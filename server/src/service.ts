@@ -11,14 +11,18 @@ import type { AddressInfo } from 'node:net';
 import { createApp, type PrismApp } from './app';
 import { createAwsClients, destroyAwsClients } from './aws/clients';
 import { createS3BootReportInbox } from './aws/boot-report-inbox';
+import { createS3CatalogSource } from './aws/catalog-source';
 import { createAwsCloud } from './aws/cloud';
 import { createBootEmulator, withEmulatedBoot } from './boot/emulator';
+import { createTemplateInstaller } from './catalog/template-installer';
 import type { Config } from './config';
+import { CommunityCatalog } from './domain/catalog';
 import { reconcileWithCloud } from './domain/reconcile';
 import { createTokenIdentity } from './identity/token-identity';
 import type { Logger } from './logger';
 import { httpProbe } from './network/http-probe';
 import { cloudNetwork, loopbackNetwork } from './network/workstation-network';
+import { SqliteCatalogStore } from './store/sqlite-catalog-store';
 import { SqliteStore } from './store/sqlite-store';
 import { TemplateLibrary } from './templates/template-library';
 
@@ -59,6 +63,18 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const emulatedCloud = emulator ? withEmulatedBoot(awsCloud, emulator) : null;
   const cloud = emulatedCloud ?? awsCloud;
   const inbox = createS3BootReportInbox({ clients, config, logger });
+  // Opened after SqliteStore, which migrates the database file they share.
+  const catalogStore = config.catalogUrl ? new SqliteCatalogStore(path.join(config.dataDir, 'prism.sqlite')) : null;
+  const community =
+    config.catalogUrl && catalogStore
+      ? new CommunityCatalog({
+          source: createS3CatalogSource(clients, config.catalogUrl),
+          store: catalogStore,
+          library: catalog,
+          installer: createTemplateInstaller(catalog),
+          clock: { now: () => new Date() }
+        })
+      : null;
 
   const app = createApp({
     baseUrl: config.baseUrl,
@@ -67,6 +83,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     store,
     cloud,
     catalog,
+    community,
     identity: createTokenIdentity(token, os.userInfo().username),
     network: emulator ? loopbackNetwork : cloudNetwork,
     probe: httpProbe,
@@ -119,6 +136,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       await emulator?.shutdown();
       await closed;
       destroyAwsClients(clients);
+      catalogStore?.close();
       store.close();
     }
   };

@@ -3,7 +3,7 @@
  * Moto validates instance types, images and key pairs here, as AWS does
  * (DESIGN, "The emulator, honestly").
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -14,6 +14,9 @@ export interface Moto {
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const MOTO_SERVER = path.join(REPO_ROOT, '.venv', 'bin', 'moto_server');
+const VENV_PYTHON = path.join(REPO_ROOT, '.venv', 'bin', 'python');
+/** moto's images plus Ubuntu 24.04 (see moto-amis.py); beside the moto it is made from. */
+const AMIS_FILE = path.join(REPO_ROOT, '.venv', 'prism-moto-amis.json');
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
 
@@ -33,11 +36,18 @@ export function emulatorEnv(endpoint: string): Record<string, string> {
   };
 }
 
+/** Writes the image list moto serves (MOTO_AMIS_PATH) and returns its path. */
+export function writeMotoImages(): string {
+  const result = spawnSync(VENV_PYTHON, [path.join(__dirname, 'moto-amis.py'), AMIS_FILE], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`moto-amis.py failed: ${result.error?.message ?? result.stderr}`);
+  return AMIS_FILE;
+}
+
 export async function startMoto(): Promise<Moto> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(MOTO_SERVER, ['-H', '127.0.0.1', '-p', String(port)], {
-    env: { ...process.env, ...VALIDATION_ENV },
+    env: { ...process.env, ...VALIDATION_ENV, MOTO_AMIS_PATH: writeMotoImages() },
     stdio: ['ignore', 'ignore', 'pipe']
   });
   let stderr = '';
