@@ -38,6 +38,24 @@ export interface TemplateSummary {
   services: string[];
 }
 
+/** One kept version of a template (`GET /templates/:name/versions`, newest first). */
+export interface TemplateVersion {
+  version: string;
+  /** When the service first loaded this version (ISO time). */
+  loadedAt: string;
+  /** Whether `GET /templates` offers this version. */
+  current: boolean;
+}
+
+/** `GET /templates/:name/diff?from=&to=`: a unified diff of the two versions' resolved YAML. */
+export interface TemplateDiff {
+  name: string;
+  from: string;
+  to: string;
+  /** Empty when the two resolve to the same template. */
+  diff: string;
+}
+
 export interface DatasetRequest {
   s3?: { bucket: string; prefix?: string; readOnly?: boolean };
   efs?: { volume: string };
