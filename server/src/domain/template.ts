@@ -19,6 +19,23 @@ export interface TemplateService {
   healthPath: string;
 }
 
+/** The image's operating system: it picks the package manager (dnf or apt-get). */
+export type TemplateOs = 'amazon-linux-2023' | 'ubuntu-24.04';
+
+export const DEFAULT_OS: TemplateOs = 'amazon-linux-2023';
+
+export type ParameterValue = string | number | boolean;
+
+/** A choice the researcher makes at launch; `${name}` in packages and setup takes its value. */
+export interface TemplateParameter {
+  name: string;
+  type: 'string' | 'integer' | 'boolean' | 'enum';
+  default: ParameterValue;
+  description: string;
+  /** For `enum`: the values offered. */
+  enum?: ParameterValue[];
+}
+
 export interface TemplatePackages {
   /** OS packages (dnf on Amazon Linux, apt on Ubuntu). */
   system: string[];
@@ -51,6 +68,12 @@ export interface Template {
    * RStudio Server at conda's R). Written by the template's author, an admin.
    */
   setup?: string[];
+  /** Per arch: setup commands run after `setup` (e.g. a GPU driver installed differently on Graviton). */
+  archSetup?: Partial<Record<Arch, string[]>>;
+  /** Absent: amazon-linux-2023. */
+  os?: TemplateOs;
+  /** In the order the template declares them. */
+  parameters?: TemplateParameter[];
   /** Where it was read from, for diagnostics. */
   source: { file: string };
 }
