@@ -80,7 +80,9 @@ function fakeCloud(userData: string): Cloud {
     runInstance: async () => instance,
     findInstances: async () => [instance],
     terminateInstance: async () => undefined,
-    readUserData: async () => userData
+    readUserData: async () => userData,
+    ensureWorkstationRole: unused,
+    removeWorkstationRole: unused
   };
 }
 

@@ -12,6 +12,7 @@ import { createInstanceTypeCatalog } from './instance-types';
 import { createInstances } from './instances';
 import { createKeyPairKeeper } from './key-pairs';
 import { createSecurityGroupKeeper } from './security-group';
+import { createWorkstationRoles } from './workstation-role';
 
 export interface AwsCloudDeps {
   clients: AwsClients;
@@ -23,6 +24,7 @@ export function createAwsCloud({ clients, config, logger }: AwsCloudDeps): Cloud
   const log = logger.child({ module: 'aws' });
   const images = createImageResolver(clients, log);
   const instances = createInstances(clients, images, log);
+  const roles = createWorkstationRoles(clients, log);
   return {
     identity: () => callerIdentity(clients),
     resolveImage: images.resolve,
@@ -35,6 +37,8 @@ export function createAwsCloud({ clients, config, logger }: AwsCloudDeps): Cloud
     stopInstance: instances.stop,
     startInstance: instances.start,
     terminateInstance: instances.terminate,
-    readUserData: instances.readUserData
+    readUserData: instances.readUserData,
+    ensureWorkstationRole: roles.ensure,
+    removeWorkstationRole: roles.remove
   };
 }

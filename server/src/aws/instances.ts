@@ -22,6 +22,7 @@ import type { Logger } from '../logger';
 import type { AwsClients } from './clients';
 import { awsCall, toPrismError } from './errors';
 import type { ImageResolver } from './images';
+import { whileProfilePropagates } from './profile-propagation';
 
 export const LAUNCH_TAG = 'prism:launch';
 export const OWNER_TAG = 'prism:owner';
@@ -74,28 +75,31 @@ export function createInstances(clients: AwsClients, images: ImageResolver, logg
     const image = await images.describe(spec.imageId);
     const tags = Object.entries(spec.tags).map(([Key, Value]) => ({ Key, Value }));
     const answer = await awsCall('ec2:RunInstances', () =>
-      clients.ec2.send(
-        new RunInstancesCommand({
-          ClientToken: spec.launchId,
-          MinCount: 1,
-          MaxCount: 1,
-          ImageId: spec.imageId,
-          InstanceType: spec.instanceType as _InstanceType,
-          SecurityGroupIds: [spec.securityGroupId],
-          KeyName: spec.keyName,
-          UserData: Buffer.from(spec.userData, 'utf8').toString('base64'),
-          BlockDeviceMappings: [
-            {
-              DeviceName: image.rootDeviceName,
-              Ebs: { VolumeSize: spec.rootVolumeGiB, VolumeType: 'gp3', DeleteOnTermination: true, Encrypted: true }
-            }
-          ],
-          MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled' },
-          TagSpecifications: [
-            { ResourceType: 'instance', Tags: tags },
-            { ResourceType: 'volume', Tags: tags }
-          ]
-        })
+      whileProfilePropagates(() =>
+        clients.ec2.send(
+          new RunInstancesCommand({
+            ClientToken: spec.launchId,
+            MinCount: 1,
+            MaxCount: 1,
+            ImageId: spec.imageId,
+            InstanceType: spec.instanceType as _InstanceType,
+            SecurityGroupIds: [spec.securityGroupId],
+            KeyName: spec.keyName,
+            ...(spec.instanceProfile && { IamInstanceProfile: { Name: spec.instanceProfile } }),
+            UserData: Buffer.from(spec.userData, 'utf8').toString('base64'),
+            BlockDeviceMappings: [
+              {
+                DeviceName: image.rootDeviceName,
+                Ebs: { VolumeSize: spec.rootVolumeGiB, VolumeType: 'gp3', DeleteOnTermination: true, Encrypted: true }
+              }
+            ],
+            MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled' },
+            TagSpecifications: [
+              { ResourceType: 'instance', Tags: tags },
+              { ResourceType: 'volume', Tags: tags }
+            ]
+          })
+        )
       )
     );
     const instance = answer.Instances?.[0];

@@ -145,6 +145,8 @@ export function withEmulatedBoot(cloud: Cloud, emulator: BootEmulator): Emulated
     ensureKeyPair: owner => cloud.ensureKeyPair(owner),
     findInstances: filter => cloud.findInstances(filter),
     readUserData: instanceId => cloud.readUserData(instanceId),
+    ensureWorkstationRole: spec => cloud.ensureWorkstationRole(spec),
+    removeWorkstationRole: launchId => cloud.removeWorkstationRole(launchId),
     async runInstance(spec) {
       const instance = await cloud.runInstance(spec);
       bootOnce(instance);

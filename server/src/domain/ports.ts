@@ -53,6 +53,18 @@ export interface RunInstanceSpec {
   userData: string;
   rootVolumeGiB: number;
   tags: Record<string, string>;
+  /** The instance profile that lets it reach its datasets and report objects; none when it needs neither. */
+  instanceProfile?: string;
+}
+
+/** What one workstation's IAM role may do in S3: its datasets, and its own boot report objects. */
+export interface WorkstationRoleSpec {
+  launchId: string;
+  owner: string;
+  /** `prefix` as mounted: '' for the whole bucket, else ending with '/'. */
+  datasets: { bucket: string; prefix: string; readOnly: boolean }[];
+  /** Set when the workstation reports through S3: it may write under `prism-reports/<launchId>/` of this bucket. */
+  reportBucket: string | null;
 }
 
 /** Everything Prism asks of the cloud provider. Errors are `PrismError`s with a hint. */
@@ -75,6 +87,10 @@ export interface Cloud {
   terminateInstance(instanceId: string): Promise<void>;
   /** The user data as the instance sees it (used by the boot emulator). */
   readUserData(instanceId: string): Promise<string>;
+  /** The workstation's role and instance profile, made once (a resumed launch asks again); returns the profile name. */
+  ensureWorkstationRole(spec: WorkstationRoleSpec): Promise<string>;
+  /** Deletes the workstation's role, its policy and instance profile; nothing to delete is fine. */
+  removeWorkstationRole(launchId: string): Promise<void>;
 }
 
 /** One report from a booting workstation, over HTTP or the S3 report object. */

@@ -12,7 +12,8 @@ import type {
   CloudInstanceState,
   ImageInfo,
   InstanceTypeInfo,
-  RunInstanceSpec
+  RunInstanceSpec,
+  WorkstationRoleSpec
 } from '../ports';
 import type { ImageSource } from '../template';
 
@@ -31,6 +32,8 @@ function archesOf(instanceType: string): Arch[] {
 export class FakeCloud implements Cloud {
   readonly calls: CloudCall[] = [];
   readonly instances = new Map<string, CloudInstance>();
+  /** The workstation roles IAM holds, by launch id. */
+  readonly roles = new Map<string, WorkstationRoleSpec>();
   private readonly imageArches: Partial<Record<Arch, Arch>> = {};
   private readonly failures = new Map<CloudMethod, PrismError>();
   private readonly holds = new Map<CloudMethod, Promise<void>>();
@@ -166,6 +169,19 @@ export class FakeCloud implements Cloud {
 
   async readUserData(instanceId: string): Promise<string> {
     return this.call('readUserData', [instanceId], () => this.userData.get(instanceId) ?? '');
+  }
+
+  async ensureWorkstationRole(spec: WorkstationRoleSpec): Promise<string> {
+    return this.call('ensureWorkstationRole', [spec], () => {
+      this.roles.set(spec.launchId, spec);
+      return `prism-ws-${spec.launchId}`;
+    });
+  }
+
+  async removeWorkstationRole(launchId: string): Promise<void> {
+    return this.call('removeWorkstationRole', [launchId], () => {
+      this.roles.delete(launchId);
+    });
   }
 
   /** Records the call, waits while held, fails when told to, does the work, answers unless the answer is lost. */
