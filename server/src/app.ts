@@ -13,7 +13,7 @@ import type {
   Cloud,
   HealthProbe,
   IdentityProvider,
-  TemplateCatalog,
+  VersionedTemplateCatalog,
   WorkstationNetwork,
   WorkstationStore
 } from './domain/ports';
@@ -25,6 +25,7 @@ import { bootReportsRouter } from './http/routes/boot-reports';
 import { catalogRouter } from './http/routes/catalog';
 import { instancesRouter } from './http/routes/instances';
 import { callerRouter, healthRouter } from './http/routes/service';
+import { templatesRouter } from './http/routes/templates';
 import type { Logger } from './logger';
 import { createRealtime, socketEventSink, type PrismSocketServer } from './realtime/socket';
 import { VERSION } from './version';
@@ -35,7 +36,7 @@ export interface AppDeps {
   allowedOrigins: string[];
   store: WorkstationStore;
   cloud: Cloud;
-  catalog: TemplateCatalog;
+  catalog: VersionedTemplateCatalog;
   /** The community catalog; null (or absent) when PRISM_CATALOG_URL is not set. */
   community?: CommunityCatalog | null;
   identity: IdentityProvider;
@@ -89,7 +90,8 @@ export function createApp(deps: AppDeps): PrismApp {
   api.use(healthRouter(VERSION, cachedCloudHealth(deps.cloud, deps.region)));
   api.use(bootReportsRouter(runner));
   api.use(requireCaller(deps.identity));
-  api.use(callerRouter(deps.catalog, deps.region));
+  api.use(callerRouter());
+  api.use(templatesRouter(deps.catalog, deps.region));
   api.use(instancesRouter(workstations));
   api.use(catalogRouter(deps.community ?? null));
   api.use(notFoundRoute);

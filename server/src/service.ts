@@ -24,7 +24,9 @@ import { httpProbe } from './network/http-probe';
 import { cloudNetwork, loopbackNetwork } from './network/workstation-network';
 import { SqliteCatalogStore } from './store/sqlite-catalog-store';
 import { SqliteStore } from './store/sqlite-store';
+import { SqliteTemplateVersions } from './store/sqlite-template-versions';
 import { TemplateLibrary } from './templates/template-library';
+import { watchTemplates } from './templates/watch-templates';
 
 const BOOT_TIMEOUT_SECONDS = 30 * 60;
 const HEALTH_TIMEOUT_SECONDS = 120;
@@ -45,10 +47,12 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const token = config.token ?? createSessionToken(config.dataDir);
   const store = new SqliteStore(path.join(config.dataDir, 'prism.sqlite'));
-  const catalog = await TemplateLibrary.open(config.templatesDir);
+  const templateVersions = new SqliteTemplateVersions(path.join(config.dataDir, 'prism.sqlite'));
+  const catalog = await TemplateLibrary.open(config.templatesDir, templateVersions);
   for (const d of catalog.diagnostics) {
     logger.warn({ module: 'templates', file: d.file, line: d.line, column: d.column, hint: d.hint }, d.message);
   }
+  const templateWatch = watchTemplates(catalog, logger.child({ module: 'templates' }));
   let reportUrl = config.reportUrl ?? null;
   const clients = createAwsClients(config);
   const awsCloud = createAwsCloud({ clients, config, logger });
@@ -130,6 +134,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     token,
     settled,
     async stop(graceMs) {
+      templateWatch.close();
       const closed = new Promise(resolve => app.httpServer.close(resolve));
       app.io.close();
       await app.runner.drain(graceMs);
@@ -137,6 +142,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       await closed;
       destroyAwsClients(clients);
       catalogStore?.close();
+      templateVersions.close();
       store.close();
     }
   };
