@@ -11,7 +11,8 @@
  */
 import type { Arch } from '../contract/events';
 import { PrismError } from './errors';
-import { packagesFor, type Template } from './template';
+import { DEFAULT_OS, packagesFor, type Template, type TemplateOs } from './template';
+import { applyParameters, resolveParameterValues, type ParameterValues } from './template-parameters';
 
 export interface BootstrapDataset {
   bucket: string;
@@ -29,6 +30,8 @@ export interface BootstrapInput {
   report: { url: string | null; bucket: string | null; token: string };
   jupyterToken: string;
   datasets: BootstrapDataset[];
+  /** The researcher's launch parameters; the template's defaults fill the rest. */
+  parameters?: ParameterValues;
 }
 
 export const BOOTSTRAP_PATH = '/opt/prism/bootstrap.sh';
@@ -37,7 +40,8 @@ export const BOOTSTRAP_LOG = '/var/log/prism-bootstrap.log';
 const MINIFORGE_ARCH: Record<Arch, string> = { arm64: 'aarch64', x86_64: 'x86_64' };
 
 export function renderBootstrap(input: BootstrapInput): string {
-  const script = renderScript(input);
+  const template = applyParameters(input.template, resolveParameterValues(input.template, input.parameters));
+  const script = renderScript({ ...input, template });
   return [
     '#cloud-config',
     'write_files:',
@@ -74,6 +78,7 @@ function renderScript(input: BootstrapInput): string {
     ...SETTINGS,
     ...reportFunction(input),
     ...HELPERS,
+    ...reportTools(input),
     ...steps.flatMap((step, index) => [
       '',
       `step ${index + 1} ${step.name} ${quote(step.message)}`,
@@ -83,12 +88,28 @@ function renderScript(input: BootstrapInput): string {
     'CURRENT_STEP=ready',
     'touch "$STATE_DIR/ready"',
     'if [[ $DRY_RUN == 1 ]]; then',
-    '  report ready "services=jupyter:$JUPYTER_PORT" "message=Ready (emulated: only Jupyter runs)"',
+    `  report ready "services=jupyter:$JUPYTER_PORT$STANDIN_SERVICES" ${quote(`message=Ready (emulated: ${emulatedServices(template)})`)}`,
     'else',
     `  report ready "services=${readyServices(template)}" 'message=Ready'`,
     'fi',
     ''
   ].join('\n');
+}
+
+/** What a dry run really runs, and what only answers for a service it cannot install. */
+function emulatedServices(template: Template): string {
+  const standIns = standInServices(template).map(service => service.name);
+  return standIns.length ? `Jupyter runs; ${standIns.join(', ')} answer${standIns.length === 1 ? 's' : ''} from a stand-in` : 'only Jupyter runs';
+}
+
+function standInServices(template: Template): Template['services'] {
+  return template.services.filter(service => service.name !== 'jupyter');
+}
+
+/** Ubuntu images carry no AWS CLI, which the S3 report channel writes with. */
+function reportTools({ template, report }: BootstrapInput): string[] {
+  if ((template.os ?? DEFAULT_OS) !== 'ubuntu-24.04' || report.url) return [];
+  return ['', 'if [[ $DRY_RUN != 1 ]] && ! command -v aws >/dev/null; then snap install aws-cli --classic; fi'];
 }
 
 /** `name:port` pairs for a double-quoted word; Jupyter's port is the script's, which the emulator may move. */
@@ -246,6 +267,44 @@ start_sandbox_jupyter() {
   echo "$!" > "$ROOT/run/jupyter.pid"
 }
 
+# The emulator's stand-in for a service a dry run does not install (RStudio, ...): a
+# labelled HTTP responder on a free loopback port, so that service's health check runs
+# the same path as on AWS. It tells whoever asks that it is a stand-in.
+STANDIN_SERVICES=''
+start_standin() {
+  local name=$1 port_file="$ROOT/run/$1.port" attempt
+  rm -f "$port_file"
+  nohup python3 -c '
+import http.server, os, sys
+name, port_file = sys.argv[1:]
+class StandIn(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = ("Prism boot emulator: a stand-in for %s, which a dry run does not install.\n" % name).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(("127.0.0.1", 0), StandIn)
+with open(port_file + ".tmp", "w") as f:
+    f.write(str(server.server_address[1]))
+os.replace(port_file + ".tmp", port_file)
+server.serve_forever()
+' "$name" "$port_file" > "$ROOT/var/log/standin-$name.log" 2>&1 &
+  for attempt in $(seq 1 100); do
+    if [[ -s $port_file ]]; then
+      STANDIN_SERVICES+=" $name:$(cat "$port_file")"
+      log_line "emulated: $name is a stand-in HTTP responder on port $(cat "$port_file"); a dry run does not install it"
+      return 0
+    fi
+    sleep 0.1
+  done
+  log_line "the stand-in for $name did not start after $attempt attempts"
+  return 1
+}
+
 wait_for_jupyter() {
   local attempt
   for attempt in $(seq 1 180); do
@@ -271,7 +330,7 @@ function bootstrapSteps(input: BootstrapInput): Step[] {
     steps.push({
       name: 'system-packages',
       message: `Installing ${count(packages.system.length, 'system package')}`,
-      commands: [`run dnf install -y -q ${quoteAll(packages.system)}`]
+      commands: installSystemPackages(template.os ?? DEFAULT_OS, packages.system)
     });
   }
   if (packages.conda.length > 0) {
@@ -299,19 +358,18 @@ function bootstrapSteps(input: BootstrapInput): Step[] {
     });
   }
   if (datasets.length > 0) {
-    const rpm = `https://s3.amazonaws.com/mountpoint-s3-release/latest/${arch}/mount-s3.rpm`;
     steps.push({
       name: 'datasets',
       message: `Mounting ${count(datasets.length, 'dataset')} with Mountpoint for Amazon S3`,
       commands: [
-        `run dnf install -y -q ${rpm}`,
+        ...installMountpoint(template.os ?? DEFAULT_OS, arch),
         ...datasets.map(d =>
           `mount_dataset ${quoteAll([d.bucket, normalPrefix(d.prefix), d.readOnly ? 'read-only' : 'read-write', d.mountPoint])}`
         )
       ]
     });
   }
-  const setup = template.setup ?? [];
+  const setup = [...(template.setup ?? []), ...(template.archSetup?.[arch] ?? [])];
   if (setup.length > 0) {
     steps.push({
       name: 'setup',
@@ -327,10 +385,30 @@ function bootstrapSteps(input: BootstrapInput): Step[] {
       'run systemctl daemon-reload',
       'run systemctl enable --now prism-jupyter.service',
       'if [[ $DRY_RUN == 1 ]]; then start_sandbox_jupyter; fi',
+      ...standInServices(template).map(service => `if [[ $DRY_RUN == 1 ]]; then start_standin ${quote(service.name)}; fi`),
       'wait_for_jupyter'
     ]
   });
   return steps;
+}
+
+function installSystemPackages(os: TemplateOs, packages: string[]): string[] {
+  if (os === 'ubuntu-24.04') {
+    return ['run apt-get update -q', `run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q ${quoteAll(packages)}`];
+  }
+  return [`run dnf install -y -q ${quoteAll(packages)}`];
+}
+
+/** Mountpoint for Amazon S3 comes as an rpm and a deb per arch; apt-get installs a deb from a file only. */
+function installMountpoint(os: TemplateOs, arch: Arch): string[] {
+  const release = `https://s3.amazonaws.com/mountpoint-s3-release/latest/${arch}`;
+  if (os === 'ubuntu-24.04') {
+    return [
+      `run curl -fsSL -o "$STATE_DIR/mount-s3.deb" ${release}/mount-s3.deb`,
+      'run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$STATE_DIR/mount-s3.deb"'
+    ];
+  }
+  return [`run dnf install -y -q ${release}/mount-s3.rpm`];
 }
 
 /** Mountpoint takes a prefix that ends with `/`, and none for the whole bucket. */

@@ -18,7 +18,7 @@ let validator: ValidateFunction | undefined;
 
 function schemaValidator(): ValidateFunction {
   if (!validator) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
     ajv.addVocabulary(['x-hint']);
     validator = ajv.compile(JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')));
   }
