@@ -37,6 +37,8 @@ const EnvSchema = z.object({
   PRISM_REPORT_URL: optionalText.pipe(z.url().optional()),
   /** The bucket for S3 boot reports; default `prism-<account>-<region>`. */
   PRISM_REPORT_BUCKET: optionalText,
+  /** auto: HTTP when PRISM_REPORT_URL is set or the boot is emulated, else S3 report objects. */
+  PRISM_REPORT_CHANNEL: z.enum(['auto', 'http', 's3']).default('auto'),
   /** Extra browser origins allowed to open the socket (comma separated). */
   PRISM_ALLOWED_ORIGINS: optionalText,
   /** CIDR allowed to reach workstations' SSH and Jupyter ports; unset: the VPC only. */
@@ -62,6 +64,8 @@ export interface Config {
   token: string | undefined;
   reportUrl: string | undefined;
   reportBucket: string | undefined;
+  /** How workstations report their boot: HTTP phone-home, or report objects in S3. */
+  reportChannel: 'http' | 's3';
   allowedOrigins: string[];
   ingressCidr: string | undefined;
   catalogUrl: string | undefined;
@@ -93,9 +97,22 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     token: e.PRISM_TOKEN,
     reportUrl: e.PRISM_REPORT_URL,
     reportBucket: e.PRISM_REPORT_BUCKET,
+    reportChannel: reportChannel(e.PRISM_REPORT_CHANNEL, e.PRISM_REPORT_URL !== undefined || e.PRISM_EMULATED_BOOT),
     allowedOrigins: (e.PRISM_ALLOWED_ORIGINS ?? '').split(',').map(o => o.trim()).filter(Boolean),
     ingressCidr: e.PRISM_INGRESS_CIDR,
     catalogUrl: e.PRISM_CATALOG_URL,
     logLevel: e.PRISM_LOG_LEVEL
   };
+}
+
+/** HTTP needs somewhere to phone home: PRISM_REPORT_URL, or the emulator's loopback address. */
+function reportChannel(asked: 'auto' | 'http' | 's3', reachable: boolean): 'http' | 's3' {
+  if (asked === 'http' && !reachable) {
+    throw new ConfigError(
+      'Prism cannot start, the environment is not valid:\n' +
+        '  PRISM_REPORT_CHANNEL: http needs PRISM_REPORT_URL, where workstations reach the service (or use auto or s3)'
+    );
+  }
+  if (asked === 'auto') return reachable ? 'http' : 's3';
+  return asked;
 }

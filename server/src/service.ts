@@ -53,7 +53,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     logger.warn({ module: 'templates', file: d.file, line: d.line, column: d.column, hint: d.hint }, d.message);
   }
   const templateWatch = watchTemplates(catalog, logger.child({ module: 'templates' }));
-  let reportUrl = config.reportUrl ?? null;
+  let reportUrl = config.reportChannel === 'http' ? (config.reportUrl ?? null) : null;
   const clients = createAwsClients(config);
   const awsCloud = createAwsCloud({ clients, config, logger });
   const emulator = config.emulatedBoot
@@ -67,6 +67,14 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const emulatedCloud = emulator ? withEmulatedBoot(awsCloud, emulator) : null;
   const cloud = emulatedCloud ?? awsCloud;
   const inbox = createS3BootReportInbox({ clients, config, logger });
+  // Made at start when workstations report through S3; a failure (no credentials yet) is tried again at the next launch.
+  const reportBucket = onceMade(() => inbox.ensureReportBucket());
+  if (config.reportChannel === 's3') {
+    reportBucket().then(
+      bucket => logger.info({ bucket }, 'workstations report their boot through S3'),
+      error => logger.warn({ err: error }, 'could not prepare the boot report bucket; each launch tries again')
+    );
+  }
   // Opened after SqliteStore, which migrates the database file they share.
   const catalogStore = config.catalogUrl ? new SqliteCatalogStore(path.join(config.dataDir, 'prism.sqlite')) : null;
   const community =
@@ -97,7 +105,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     launch: {
       region: config.region,
       reportUrl: () => reportUrl,
-      reportBucket: config.reportBucket ?? null,
+      reportBucket,
       bootTimeoutSeconds: BOOT_TIMEOUT_SECONDS,
       healthTimeoutSeconds: HEALTH_TIMEOUT_SECONDS,
       reportPollSeconds: REPORT_POLL_SECONDS
@@ -110,7 +118,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   });
   const { port } = app.httpServer.address() as AddressInfo;
   const origin = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  if (!reportUrl && emulator) {
+  if (!reportUrl && emulator && config.reportChannel === 'http') {
     // Emulated workstations run on this machine, so they phone home over loopback.
     reportUrl = `${origin}${config.baseUrl.replace(/\/$/, '')}`;
   }
@@ -150,6 +158,16 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
 
 export function tokenFile(dataDir: string): string {
   return path.join(dataDir, 'token');
+}
+
+/** Runs `make` once; after a failure, again at the next call. */
+function onceMade<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () =>
+    (made ??= make().catch(error => {
+      made = undefined;
+      throw error;
+    }));
 }
 
 /** Standalone and no PRISM_TOKEN: make one, readable by this user only. */

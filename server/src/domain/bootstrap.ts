@@ -411,8 +411,8 @@ function installMountpoint(os: TemplateOs, arch: Arch): string[] {
   return [`run dnf install -y -q ${release}/mount-s3.rpm`];
 }
 
-/** Mountpoint takes a prefix that ends with `/`, and none for the whole bucket. */
-function normalPrefix(prefix: string): string {
+/** Mountpoint takes a prefix that ends with `/`, and none for the whole bucket; the workstation's role grants the same. */
+export function normalPrefix(prefix: string): string {
   const trimmed = prefix.replace(/^\/+/, '');
   return trimmed === '' || trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
 }

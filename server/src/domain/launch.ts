@@ -7,7 +7,7 @@
  */
 import crypto from 'node:crypto';
 import type { Problem } from '../contract/events';
-import { renderBootstrap } from './bootstrap';
+import { normalPrefix, renderBootstrap } from './bootstrap';
 import { BootWatch } from './boot-watch';
 import { PrismError } from './errors';
 import type {
@@ -30,7 +30,8 @@ export interface LaunchSettings {
   region: string;
   /** Where instances phone home; null: they write S3 report objects. Read at each launch. */
   reportUrl: () => string | null;
-  reportBucket: string | null;
+  /** The bucket for report objects, made if need be; asked only when `reportUrl()` is null. */
+  reportBucket: () => Promise<string>;
   bootTimeoutSeconds: number;
   healthTimeoutSeconds: number;
   reportPollSeconds: number;
@@ -49,6 +50,12 @@ export interface LaunchDeps {
 }
 
 class LaunchCancelled extends Error {}
+
+interface PreparedStorage {
+  report: { url: string | null; bucket: string | null };
+  /** Only when the workstation has S3 datasets or writes report objects. */
+  instanceProfile?: string;
+}
 
 export class LaunchRunner {
   private readonly watches = new Map<string, BootWatch>();
@@ -88,6 +95,18 @@ export class LaunchRunner {
 
   isLaunching(id: string): boolean {
     return this.running.has(id);
+  }
+
+  /**
+   * The role goes with its workstation; one already gone is fine. The instance
+   * is gone by then, so a role left behind is logged rather than failing the terminate.
+   */
+  async removeRole(id: string): Promise<void> {
+    try {
+      await this.deps.cloud.removeWorkstationRole(id);
+    } catch (error) {
+      this.deps.logger.error({ workstation: id, err: error }, 'could not remove the workstation role');
+    }
   }
 
   /** Wait for in-flight launches (they resume on the next start if cut short). */
@@ -144,6 +163,8 @@ export class LaunchRunner {
       this.deps.logger.info({ workstation: id }, 'workstation ready');
     } catch (error) {
       if (error instanceof LaunchCancelled || this.cancelled.has(id)) {
+        // The terminate removed the role already, unless the role was still in the making then.
+        await this.removeRole(id);
         this.deps.logger.info({ workstation: id }, 'launch cancelled');
         return;
       }
@@ -152,6 +173,17 @@ export class LaunchRunner {
   }
 
   private async prepareAndRun(record: WorkstationRecord): Promise<WorkstationRecord> {
+    const storage = this.prepareStorage(record);
+    try {
+      return await this.prepareAndRunWith(record, storage);
+    } catch (error) {
+      // The role may still be in the making: let it finish, so removing it after this failure finds it.
+      await storage.catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async prepareAndRunWith(record: WorkstationRecord, storage: Promise<PreparedStorage>): Promise<WorkstationRecord> {
     const { cloud, timeline } = this.deps;
     const id = record.id;
     const template = this.template(record);
@@ -163,7 +195,7 @@ export class LaunchRunner {
     const network = Promise.all([cloud.ensureSecurityGroup(), cloud.ensureKeyPair(record.owner)]);
     // The calls overlap, but are awaited in phase order so the researcher sees phases in
     // order; handlers are attached now so a failure of one while awaiting another is not unhandled.
-    void Promise.allSettled([image, instanceType, network]);
+    void Promise.allSettled([image, instanceType, network, storage]);
     const [resolved, typeInfo] = await Promise.all([image, instanceType]);
     this.assertLive(id);
     if (resolved.arch !== record.arch || !typeInfo.arches.includes(record.arch)) {
@@ -174,7 +206,11 @@ export class LaunchRunner {
     const [securityGroupId, key] = await network;
     this.assertLive(id);
     timeline.progress(id, 'prepare-storage', describeStorage(record));
+    const { report, instanceProfile } = await storage;
     this.assertLive(id);
+    if (instanceProfile) {
+      timeline.log(id, `instance profile ${instanceProfile}: ${describeAccess(record, report.bucket)}`);
+    }
 
     timeline.progress(id, 'run-instance', `Starting a ${record.instanceType} (${record.arch})…`);
     const userData = renderBootstrap({
@@ -182,7 +218,7 @@ export class LaunchRunner {
       template,
       arch: record.arch,
       region: this.deps.settings.region,
-      report: { url: this.deps.settings.reportUrl(), bucket: this.deps.settings.reportBucket, token: record.bootToken },
+      report: { ...report, token: record.bootToken },
       jupyterToken: record.jupyterToken,
       datasets: s3Mounts(record)
     });
@@ -195,7 +231,8 @@ export class LaunchRunner {
       keyName: key.keyName,
       userData,
       rootVolumeGiB: template.rootVolumeGiB,
-      tags: launchTags(record)
+      tags: launchTags(record),
+      ...(instanceProfile && { instanceProfile })
     });
     const updated = this.deps.store.update(id, {
       instanceId: instance.instanceId,
@@ -213,6 +250,27 @@ export class LaunchRunner {
       throw new LaunchCancelled();
     }
     return updated;
+  }
+
+  /**
+   * The report channel, and the IAM role the workstation needs for its S3
+   * datasets and its report objects. Without either it gets no role at all.
+   */
+  private async prepareStorage(record: WorkstationRecord): Promise<PreparedStorage> {
+    const { cloud, settings } = this.deps;
+    const url = settings.reportUrl();
+    const report = { url, bucket: url ? null : await settings.reportBucket() };
+    const datasets = s3Mounts(record).map(({ bucket, prefix, readOnly }) => ({ bucket, prefix: normalPrefix(prefix), readOnly }));
+    if (datasets.length === 0 && !report.bucket) {
+      return { report };
+    }
+    const instanceProfile = await cloud.ensureWorkstationRole({
+      launchId: record.id,
+      owner: record.owner,
+      datasets,
+      reportBucket: report.bucket
+    });
+    return { report, instanceProfile };
   }
 
   private async waitRunning(record: WorkstationRecord): Promise<void> {
@@ -365,6 +423,7 @@ export class LaunchRunner {
         logger.error({ workstation: id, err: terminateError }, 'could not terminate the instance of a failed launch');
       }
     }
+    await this.removeRole(id);
   }
 
   private watchOf(id: string): BootWatch {
@@ -448,6 +507,12 @@ function describeStorage(record: WorkstationRecord): string {
   return mounts.length
     ? `Preparing ${mounts.length} dataset mount${mounts.length > 1 ? 's' : ''} (${mounts.map(m => `s3://${m.bucket}/${m.prefix}`).join(', ')})…`
     : 'No datasets to attach.';
+}
+
+function describeAccess(record: WorkstationRecord, reportBucket: string | null): string {
+  const datasets = s3Mounts(record).map(m => `${m.readOnly ? 'reads' : 'reads and writes'} s3://${m.bucket}/${normalPrefix(m.prefix)}`);
+  const reports = reportBucket ? [`writes its boot reports to s3://${reportBucket}/prism-reports/${record.id}/`] : [];
+  return [...datasets, ...reports].join(', ');
 }
 
 export function toProblem(error: unknown): Problem {

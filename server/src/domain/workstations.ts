@@ -144,6 +144,7 @@ export class Workstations {
     if (instanceId) {
       await this.deps.cloud.terminateInstance(instanceId);
     }
+    await this.deps.runner.removeRole(id);
     this.deps.logger.info({ workstation: id, owner }, 'workstation terminated');
     return toWorkstation(this.deps.timeline.state(id, 'terminated', { instanceId: instanceId ?? null }));
   }

@@ -114,7 +114,7 @@ export const network: WorkstationNetwork = { addressOf: instance => instance.pri
 export const testSettings = (overrides: Partial<LaunchSettings> = {}): LaunchSettings => ({
   region: 'eu-west-1',
   reportUrl: () => 'http://prism.test/',
-  reportBucket: null,
+  reportBucket: async () => 'prism-123456789012-eu-west-1',
   bootTimeoutSeconds: 5,
   healthTimeoutSeconds: 2,
   reportPollSeconds: 0.05,
