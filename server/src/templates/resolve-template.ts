@@ -2,13 +2,25 @@
  * Turns a template's merged data (itself plus its ancestors) into the
  * domain's `Template`, after the checks the schema cannot express: every
  * declared arch has an image and an instance type for every size, instance
- * types match their arch, the default size exists, Jupyter is declared.
+ * types exist for their arch, packages exist for the arch, the default size
+ * exists, Jupyter is declared, parameters are sound.
  */
 import type { Arch } from '../contract/events';
-import type { ImageSource, Template, TemplatePackages, TemplateService } from '../domain/template';
+import {
+  DEFAULT_OS,
+  type ImageSource,
+  type Template,
+  type TemplateOs,
+  type TemplatePackages,
+  type TemplateService
+} from '../domain/template';
 import { closestWord } from './did-you-mean';
 import type { TemplateDiagnostic } from './diagnostic';
+import { instanceTypeProblem } from './instance-type-check';
+import { packageProblem, type PackageManager } from './package-check';
+import { checkParameters, templateParameters, undeclaredReference } from './parameter-check';
 import { diagnosticAt, hasPath, type KeyPath, type TemplateFile } from './template-file';
+
 
 type Data = Record<string, unknown>;
 
@@ -18,7 +30,7 @@ const REQUIRED_HINTS: Record<string, string> = {
   image: 'Add `image:` with an `ssmParameter:` (and an `owner:`/`namePattern:` fallback) per arch.',
   sizes: 'Add `sizes:`, e.g. `small: {arm64: t4g.medium, x86_64: t3.medium}`.',
   defaultSize: 'Add `defaultSize:` naming one of the sizes, e.g. `defaultSize: small`.',
-  user: 'Add `user: ec2-user` (the login user of Amazon Linux).',
+  user: 'Add `user: ec2-user` (the login user of Amazon Linux) or `user: ubuntu` (Ubuntu).',
   rootVolumeGiB: 'Add `rootVolumeGiB:` with the root disk size in GiB, e.g. `rootVolumeGiB: 40`.',
   services: 'Add `services:` with at least `{name: jupyter, port: 8888, healthPath: /api}`.'
 };
@@ -55,10 +67,9 @@ export function resolveTemplate(
         diagnostics.push(
           at(['sizes', size], `Size "${size}" has no instance type for ${arch}.`, `Add \`${arch}: ${EXAMPLE_TYPE[arch]}\` (or the type you want) under sizes.${size}, or drop ${arch} from arches.`)
         );
-      } else if (archOfInstanceType(type) !== arch) {
-        diagnostics.push(
-          at(['sizes', size, arch], `${type} is an ${archOfInstanceType(type)} instance type, listed under ${arch}.`, `Use a ${arch} type here, e.g. ${EXAMPLE_TYPE[arch]}: Graviton (arm64) families have a "g" after the generation number.`)
-        );
+      } else {
+        const problem = instanceTypeProblem(type, arch);
+        if (problem) diagnostics.push(at(['sizes', size, arch], problem.message, problem.hint));
       }
     }
   }
@@ -69,6 +80,10 @@ export function resolveTemplate(
     );
   }
   diagnostics.push(...checkServices(services, at));
+  const os = (data.os ?? DEFAULT_OS) as TemplateOs;
+  const parameters = templateParameters(data);
+  diagnostics.push(...checkPackages(files, arches, os, new Set(parameters.map(parameter => parameter.name))));
+  diagnostics.push(...checkParameters(data, at));
   if (diagnostics.length > 0) return { diagnostics };
 
   return {
@@ -88,6 +103,9 @@ export function resolveTemplate(
       user: String(data.user),
       rootVolumeGiB: Number(data.rootVolumeGiB),
       setup: (data.setup ?? []) as string[],
+      archSetup: (data.archSetup ?? {}) as Template['archSetup'],
+      os,
+      parameters,
       source: { file: files[0].file }
     },
     diagnostics: []
@@ -111,13 +129,42 @@ function checkServices(
   return diagnostics;
 }
 
-function fullPackages(packages: Partial<TemplatePackages> = {}): TemplatePackages {
-  return { system: packages.system ?? [], conda: packages.conda ?? [], pip: packages.pip ?? [] };
+const MANAGERS: PackageManager[] = ['system', 'conda', 'pip'];
+
+/**
+ * Each file's own package lists, so a problem is placed on the line that
+ * wrote it: common packages are checked for every arch, an arch's own for it.
+ */
+function checkPackages(files: TemplateFile[], arches: Arch[], os: TemplateOs, declared: ReadonlySet<string>): TemplateDiagnostic[] {
+  const diagnostics: TemplateDiagnostic[] = [];
+  for (const file of files) {
+    const lists: { path: (string | number)[]; arches: Arch[] }[] = [
+      { path: ['packages'], arches },
+      ...arches.map(arch => ({ path: ['archPackages', arch], arches: [arch] }))
+    ];
+    for (const list of lists) {
+      for (const manager of MANAGERS) {
+        const specs = file.doc.getIn([...list.path, manager]);
+        const items = (specs as { toJSON?: () => unknown } | undefined)?.toJSON?.();
+        if (!Array.isArray(items)) continue;
+        items.forEach((spec, index) => {
+          const undeclared = undeclaredReference(String(spec), declared);
+          if (undeclared) {
+            diagnostics.push(
+              diagnosticAt(file, [...list.path, manager, index], `"\${${undeclared}}" names no parameter of this template.`, `Declare it under \`parameters:\`, or write the value itself.`)
+            );
+          }
+          for (const arch of list.arches) {
+            const problem = packageProblem(manager, String(spec), arch, os);
+            if (problem) diagnostics.push(diagnosticAt(file, [...list.path, manager, index], problem.message, problem.hint));
+          }
+        });
+      }
+    }
+  }
+  return diagnostics;
 }
 
-/** Graviton families carry a "g" after the generation: t4g, m7g, c7gn, r8g, g5g. */
-export function archOfInstanceType(instanceType: string): Arch {
-  const family = instanceType.split('.')[0];
-  const attributes = family.replace(/^[a-z-]+\d+/, '');
-  return attributes.includes('g') ? 'arm64' : 'x86_64';
+function fullPackages(packages: Partial<TemplatePackages> = {}): TemplatePackages {
+  return { system: packages.system ?? [], conda: packages.conda ?? [], pip: packages.pip ?? [] };
 }
