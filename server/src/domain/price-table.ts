@@ -34,22 +34,30 @@ const TABLE: Record<string, InstanceTypeFacts> = {
   'm6i.large': { vcpus: 2, memoryGiB: 8, usdPerHour: 0.096 },
   'm6i.xlarge': { vcpus: 4, memoryGiB: 16, usdPerHour: 0.192 },
   'm6i.2xlarge': { vcpus: 8, memoryGiB: 32, usdPerHour: 0.384 },
+  'c7g.large': { vcpus: 2, memoryGiB: 4, usdPerHour: 0.0725 },
   'c7g.xlarge': { vcpus: 4, memoryGiB: 8, usdPerHour: 0.145 },
   'c7g.2xlarge': { vcpus: 8, memoryGiB: 16, usdPerHour: 0.29 },
+  'c7g.4xlarge': { vcpus: 16, memoryGiB: 32, usdPerHour: 0.58 },
+  'c7i.large': { vcpus: 2, memoryGiB: 4, usdPerHour: 0.08925 },
   'c7i.xlarge': { vcpus: 4, memoryGiB: 8, usdPerHour: 0.1785 },
   'c7i.2xlarge': { vcpus: 8, memoryGiB: 16, usdPerHour: 0.357 },
+  'c7i.4xlarge': { vcpus: 16, memoryGiB: 32, usdPerHour: 0.714 },
   'r7g.large': { vcpus: 2, memoryGiB: 16, usdPerHour: 0.1071 },
   'r7g.xlarge': { vcpus: 4, memoryGiB: 32, usdPerHour: 0.2142 },
   'r7g.2xlarge': { vcpus: 8, memoryGiB: 64, usdPerHour: 0.4284 },
+  'r7g.4xlarge': { vcpus: 16, memoryGiB: 128, usdPerHour: 0.8568 },
   'r7i.large': { vcpus: 2, memoryGiB: 16, usdPerHour: 0.1323 },
   'r7i.xlarge': { vcpus: 4, memoryGiB: 32, usdPerHour: 0.2646 },
   'r7i.2xlarge': { vcpus: 8, memoryGiB: 64, usdPerHour: 0.5292 },
+  'r7i.4xlarge': { vcpus: 16, memoryGiB: 128, usdPerHour: 1.0584 },
   'r6g.xlarge': { vcpus: 4, memoryGiB: 32, usdPerHour: 0.2016 },
   'r6i.xlarge': { vcpus: 4, memoryGiB: 32, usdPerHour: 0.252 },
   'g5g.xlarge': { vcpus: 4, memoryGiB: 8, usdPerHour: 0.42 },
   'g5g.2xlarge': { vcpus: 8, memoryGiB: 16, usdPerHour: 0.556 },
+  'g5g.4xlarge': { vcpus: 16, memoryGiB: 32, usdPerHour: 0.828 },
   'g5.xlarge': { vcpus: 4, memoryGiB: 16, usdPerHour: 1.006 },
-  'g5.2xlarge': { vcpus: 8, memoryGiB: 32, usdPerHour: 1.212 }
+  'g5.2xlarge': { vcpus: 8, memoryGiB: 32, usdPerHour: 1.212 },
+  'g5.4xlarge': { vcpus: 16, memoryGiB: 64, usdPerHour: 1.624 }
 };
 
 export function instanceTypeFacts(instanceType: string): InstanceTypeFacts | undefined {
