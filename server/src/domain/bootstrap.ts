@@ -369,7 +369,8 @@ function bootstrapSteps(input: BootstrapInput): Step[] {
       ]
     });
   }
-  const setup = [...(template.setup ?? []), ...(template.archSetup?.[arch] ?? [])];
+  // The arch's own commands first: they prepare what the common ones use (a GPU driver before PyTorch).
+  const setup = [...(template.archSetup?.[arch] ?? []), ...(template.setup ?? [])];
   if (setup.length > 0) {
     steps.push({
       name: 'setup',

@@ -68,7 +68,7 @@ export interface Template {
    * RStudio Server at conda's R). Written by the template's author, an admin.
    */
   setup?: string[];
-  /** Per arch: setup commands run after `setup` (e.g. a GPU driver installed differently on Graviton). */
+  /** Per arch: setup commands run before `setup` (e.g. a GPU driver installed differently on Graviton). */
   archSetup?: Partial<Record<Arch, string[]>>;
   /** Absent: amazon-linux-2023. */
   os?: TemplateOs;
