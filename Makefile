@@ -24,11 +24,12 @@ help:
 
 setup: system-packages node_modules/.installed $(VENV)/.installed server/dist/.built jupyterlab_prism/labextension/package.json $(VENV)/.prism-installed
 
-# Debian's Chromium for the UI test, shellcheck for the bootstrap scripts.
+# Debian's Chromium for the UI test, shellcheck and cloud-init (its `schema` check) for the bootstrap scripts.
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v shellcheck >/dev/null || missing="$$missing shellcheck"; \
+	command -v cloud-init >/dev/null || missing="$$missing cloud-init"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
