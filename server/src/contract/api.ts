@@ -25,6 +25,19 @@ export interface SizeChoice {
   pricePerHour: number | null;
 }
 
+/** A value a researcher gives a template parameter at launch. */
+export type LaunchParameterValue = string | number | boolean;
+
+/** A choice a template offers at launch (the launch form renders one field per parameter). */
+export interface TemplateParameterSummary {
+  name: string;
+  type: 'string' | 'integer' | 'boolean' | 'enum';
+  default: LaunchParameterValue;
+  description: string;
+  /** For `enum`: the values offered. */
+  enum?: LaunchParameterValue[];
+}
+
 export interface TemplateSummary {
   name: string;
   title: string;
@@ -36,6 +49,8 @@ export interface TemplateSummary {
   sizes: Record<Arch, SizeChoice[]>;
   /** Services the workstation runs, by name (`jupyter`, `rstudio`, ...). */
   services: string[];
+  /** What the researcher may choose at launch; empty when nothing. */
+  parameters: TemplateParameterSummary[];
 }
 
 /** One kept version of a template (`GET /templates/:name/versions`, newest first). */
@@ -70,6 +85,8 @@ export interface LaunchRequest {
   instanceType?: string;
   datasets?: DatasetRequest[];
   project?: string;
+  /** Values for the template's parameters, by name; left out: the template's default. */
+  parameters?: Record<string, LaunchParameterValue>;
 }
 
 export interface Workstation {
@@ -89,6 +106,8 @@ export interface Workstation {
   imageId: string | null;
   pricePerHour: number | null;
   datasets: DatasetRequest[];
+  /** Every template parameter's value for this launch, defaults included (absent on launches before parameters). */
+  parameters?: Record<string, LaunchParameterValue>;
   createdAt: string;
   updatedAt: string;
   /** Set when the launch failed. */

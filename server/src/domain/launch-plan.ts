@@ -7,12 +7,15 @@ import type { Arch } from '../contract/events';
 import { PrismError } from './errors';
 import type { TemplateCatalog, WorkstationRecord } from './ports';
 import type { Template } from './template';
+import { resolveParameterValues, type ParameterValues } from './template-parameters';
 
 export interface LaunchPlan {
   template: Template;
   arch: Arch;
   size: string;
   instanceType: string;
+  /** Every template parameter's value, defaults filled in. */
+  parameters: ParameterValues;
 }
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -82,5 +85,6 @@ export function planLaunch(catalog: TemplateCatalog, request: LaunchRequest, own
         .join(', ')}.`
     );
   }
-  return { template, arch: request.arch, size, instanceType };
+  const parameters = resolveParameterValues(template, request.parameters);
+  return { template, arch: request.arch, size, instanceType, parameters };
 }

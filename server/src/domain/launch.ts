@@ -220,7 +220,8 @@ export class LaunchRunner {
       region: this.deps.settings.region,
       report: { ...report, token: record.bootToken },
       jupyterToken: record.jupyterToken,
-      datasets: s3Mounts(record)
+      datasets: s3Mounts(record),
+      parameters: record.parameters
     });
     this.watchOf(id);
     const instance = await cloud.runInstance({

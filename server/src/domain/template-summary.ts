@@ -34,6 +34,13 @@ export function summarizeTemplate(template: Template, region: string): TemplateS
     arches: template.arches,
     defaultSize: template.defaultSize,
     sizes: { arm64: sizesFor('arm64'), x86_64: sizesFor('x86_64') },
-    services: template.services.map(s => s.name)
+    services: template.services.map(s => s.name),
+    parameters: (template.parameters ?? []).map(({ name, type, description, enum: values, ...rest }) => ({
+      name,
+      type,
+      default: rest.default,
+      description,
+      ...(values ? { enum: values } : {})
+    }))
   };
 }

@@ -58,6 +58,7 @@ export class Workstations {
       imageId: null,
       pricePerHour: pricePerHour(plan.instanceType, region),
       datasets: request.datasets ?? [],
+      parameters: plan.parameters,
       createdAt: now,
       updatedAt: now,
       error: null,
@@ -191,6 +192,7 @@ export function toWorkstation(record: WorkstationRecord): Workstation {
     imageId: record.imageId,
     pricePerHour: record.pricePerHour,
     datasets: record.datasets,
+    parameters: record.parameters ?? {},
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     error: record.error ?? null

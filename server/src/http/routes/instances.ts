@@ -27,7 +27,9 @@ export const LaunchRequestSchema = z
     size: z.string().max(50).optional(),
     instanceType: z.string().regex(/^[a-z0-9]+\.[a-z0-9]+$/, 'must look like m7g.large').optional(),
     datasets: z.array(DatasetSchema).max(20).optional(),
-    project: z.string().max(100).optional()
+    project: z.string().max(100).optional(),
+    // Checked against the template's own parameters by the domain (PARAMETER_INVALID).
+    parameters: z.record(z.string().max(64), z.union([z.string().max(200), z.number(), z.boolean()])).optional()
   })
   .strict();
 
