@@ -23,11 +23,14 @@ import { requireCaller } from './http/auth';
 import { notFoundRoute, problemMiddleware } from './http/problem';
 import { bootReportsRouter } from './http/routes/boot-reports';
 import { catalogRouter } from './http/routes/catalog';
+import { costsRouter } from './http/routes/costs';
 import { instancesRouter } from './http/routes/instances';
 import { callerRouter, healthRouter } from './http/routes/service';
 import { templatesRouter } from './http/routes/templates';
+import { templateAuthoringRouter } from './http/routes/template-authoring';
 import type { Logger } from './logger';
 import { createRealtime, socketEventSink, type PrismSocketServer } from './realtime/socket';
+import type { TemplateAuthoring } from './templates/template-authoring';
 import { VERSION } from './version';
 
 export interface AppDeps {
@@ -39,6 +42,7 @@ export interface AppDeps {
   catalog: VersionedTemplateCatalog;
   /** The community catalog; null (or absent) when PRISM_CATALOG_URL is not set. */
   community?: CommunityCatalog | null;
+  authoring: TemplateAuthoring;
   identity: IdentityProvider;
   network: WorkstationNetwork;
   probe: HealthProbe;
@@ -92,7 +96,9 @@ export function createApp(deps: AppDeps): PrismApp {
   api.use(requireCaller(deps.identity));
   api.use(callerRouter());
   api.use(templatesRouter(deps.catalog, deps.region));
+  api.use(templateAuthoringRouter(deps.authoring, deps.region));
   api.use(instancesRouter(workstations));
+  api.use(costsRouter(workstations));
   api.use(catalogRouter(deps.community ?? null));
   api.use(notFoundRoute);
 

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { LAUNCH_PHASES, type ProgressEvent, type WorkstationEvent } from '../src/contract/events';
 import type { Connection, Workstation } from '../src/contract/api';
+import type { CostReport } from '../src/contract/api';
 import { startPrism, type TestPrism } from './support/prism';
 
 const READY_TIMEOUT_MS = 120_000;
@@ -124,6 +125,17 @@ describe.each(['arm64', 'x86_64'] as const)('a launch on %s', arch => {
     const lab = new URL(connection.jupyterUrl!);
     const api = await fetch(`${lab.origin}/api/status?token=${lab.searchParams.get('token')}`);
     expect(api.status).toBe(200);
+  });
+
+  it('shows in GET /costs with its hourly price, spend so far and a month-end projection', async () => {
+    const res = await prism.api('/costs');
+    expect(res.status).toBe(200);
+    const report = (await res.json()) as CostReport;
+    const mine = report.workstations.find(w => w.id === id)!;
+    expect(mine.pricePerHour).toBe(arch === 'arm64' ? 0.0336 : 0.0416);
+    expect(mine.spend).toBeGreaterThanOrEqual(0);
+    expect(mine.projectedMonthEnd).toBeGreaterThan(mine.spend);
+    expect(report.total.projectedMonthEnd).toBeGreaterThanOrEqual(mine.projectedMonthEnd);
   });
 
   it('terminates: the API says terminated and so does the emulator', async () => {

@@ -120,3 +120,38 @@ export interface Connection {
   sshCommand: string | null;
   vscodeUri: string | null;
 }
+
+/** GET /costs. */
+export interface WorkstationCost {
+  id: string;
+  name: string;
+  owner: string;
+  project: string | null;
+  instanceType: string;
+  state: WorkstationState;
+  pricePerHour: number | null;
+  hoursRunning: number;
+  hoursStopped: number;
+  /** Month to date: compute while running plus storage while it existed. */
+  spend: number;
+  /** `spend` plus the rest of the month in the current state. */
+  projectedMonthEnd: number;
+  /** Compute not paid thanks to stopping or hibernating, this month. */
+  savings: number;
+}
+
+export interface CostTotal {
+  spend: number;
+  projectedMonthEnd: number;
+  savings: number;
+}
+
+export interface CostReport {
+  currency: 'USD';
+  priceTableDate: string;
+  period: { start: string; end: string; asOf: string };
+  workstations: WorkstationCost[];
+  byUser: Record<string, CostTotal>;
+  byProject: Record<string, CostTotal>;
+  total: CostTotal;
+}

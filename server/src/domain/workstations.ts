@@ -7,6 +7,8 @@ import crypto from 'node:crypto';
 import type { Connection, LaunchRequest, Workstation } from '../contract/api';
 import type { WorkstationEvent } from '../contract/events';
 import { notFound, PrismError } from './errors';
+import type { CostReport } from '../contract/api';
+import { costReport } from './costs';
 import { planLaunch } from './launch-plan';
 import type { LaunchRunner } from './launch';
 import type {
@@ -20,6 +22,9 @@ import type {
 } from './ports';
 import { pricePerHour } from './price-table';
 import type { Timeline } from './timeline';
+
+/** What a workstation's disk is when its template version is no longer loaded. */
+const DEFAULT_ROOT_VOLUME_GIB = 30;
 
 export interface WorkstationsDeps {
   store: WorkstationStore;
@@ -115,6 +120,14 @@ export class Workstations {
       sshCommand: host ? `ssh -i ${record.keyPath ?? `~/.ssh/prism-${record.owner}.pem`} ${user}@${host}` : null,
       vscodeUri: host ? `vscode://vscode-remote/ssh-remote+${user}@${host}/home/${user}` : null
     };
+  }
+
+  /** Spend this month, projection and savings for the owner's workstations. */
+  costsOf(owner: string): CostReport {
+    const { store, catalog, clock } = this.deps;
+    const volumeOf = (record: WorkstationRecord): number =>
+      catalog.get(record.template, record.templateVersion)?.rootVolumeGiB ?? DEFAULT_ROOT_VOLUME_GIB;
+    return costReport(store, store.listByOwner(owner), volumeOf, clock);
   }
 
   async stopWorkstation(owner: string, id: string, hibernate = false): Promise<Workstation> {

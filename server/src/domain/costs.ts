@@ -1,0 +1,112 @@
+/**
+ * What workstations cost, in dollars: spend this month so far, the projection
+ * to the month's end if nothing changes, and what stopping saved. Compute is
+ * billed while running; the root volume (gp3) is billed until terminated.
+ */
+import type { CostReport, CostTotal, WorkstationCost } from '../contract/api';
+import type { WorkstationEvent, WorkstationState } from '../contract/events';
+import type { Clock, WorkstationRecord, WorkstationStore } from './ports';
+import { PRICE_TABLE_DATE } from './price-table';
+
+/** gp3 storage, USD per GiB-month, us-east-1 (dated with the price table). */
+export const GP3_USD_PER_GIB_MONTH = 0.08;
+const HOURS_PER_MONTH = 730;
+
+interface Interval {
+  state: WorkstationState;
+  from: number;
+  to: number;
+}
+
+export function costReport(
+  store: WorkstationStore,
+  records: WorkstationRecord[],
+  rootVolumeGiB: (record: WorkstationRecord) => number,
+  clock: Clock
+): CostReport {
+  const now = clock.now();
+  const start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+  const end = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
+  const workstations = records.map(record =>
+    costOf(record, statesOf(record, store.events(record.id), now.getTime()), rootVolumeGiB(record), {
+      start,
+      end,
+      now: now.getTime()
+    })
+  );
+  return {
+    currency: 'USD',
+    priceTableDate: PRICE_TABLE_DATE,
+    period: { start: new Date(start).toISOString(), end: new Date(end).toISOString(), asOf: now.toISOString() },
+    workstations,
+    byUser: totalsBy(workstations, w => w.owner),
+    byProject: totalsBy(workstations.filter(w => w.project), w => w.project as string),
+    total: sum(workstations)
+  };
+}
+
+/** The workstation's states over time, from its own history. */
+function statesOf(record: WorkstationRecord, events: WorkstationEvent[], now: number): Interval[] {
+  const changes: { state: WorkstationState; at: number }[] = [
+    { state: 'pending', at: Date.parse(record.createdAt) },
+    ...events.flatMap(e => (e.kind === 'state' ? [{ state: e.state, at: Date.parse(e.at) }] : []))
+  ];
+  return changes.map((change, i) => ({
+    state: change.state,
+    from: change.at,
+    to: changes[i + 1]?.at ?? now
+  }));
+}
+
+function costOf(
+  record: WorkstationRecord,
+  intervals: Interval[],
+  volumeGiB: number,
+  month: { start: number; end: number; now: number }
+): WorkstationCost {
+  const price = record.pricePerHour ?? 0;
+  const hoursIn = (states: WorkstationState[]): number =>
+    intervals
+      .filter(i => states.includes(i.state))
+      .reduce((h, i) => h + Math.max(0, Math.min(i.to, month.now) - Math.max(i.from, month.start)) / 3_600_000, 0);
+  const hoursRunning = hoursIn(['running', 'stopping']);
+  const hoursStopped = hoursIn(['stopped', 'hibernated']);
+  const hoursExisting = hoursIn(['pending', 'running', 'stopping', 'stopped', 'hibernated']);
+  const storagePerHour = (volumeGiB * GP3_USD_PER_GIB_MONTH) / HOURS_PER_MONTH;
+  const spend = hoursRunning * price + hoursExisting * storagePerHour;
+  const hoursLeft = Math.max(0, month.end - month.now) / 3_600_000;
+  const gone = record.state === 'terminated' || record.state === 'failed';
+  const running = record.state === 'running' || record.state === 'pending' || record.state === 'stopping';
+  const rest = gone ? 0 : hoursLeft * (storagePerHour + (running ? price : 0));
+  return {
+    id: record.id,
+    name: record.name,
+    owner: record.owner,
+    project: record.project,
+    instanceType: record.instanceType,
+    state: record.state,
+    pricePerHour: record.pricePerHour,
+    hoursRunning: round(hoursRunning, 2),
+    hoursStopped: round(hoursStopped, 2),
+    spend: cents(spend),
+    projectedMonthEnd: cents(spend + rest),
+    savings: cents(hoursStopped * price)
+  };
+}
+
+function totalsBy(costs: WorkstationCost[], key: (c: WorkstationCost) => string): Record<string, CostTotal> {
+  const groups = new Map<string, WorkstationCost[]>();
+  costs.forEach(c => groups.set(key(c), [...(groups.get(key(c)) ?? []), c]));
+  return Object.fromEntries([...groups].map(([k, group]) => [k, sum(group)]));
+}
+
+function sum(costs: WorkstationCost[]): CostTotal {
+  return {
+    spend: cents(costs.reduce((s, c) => s + c.spend, 0)),
+    projectedMonthEnd: cents(costs.reduce((s, c) => s + c.projectedMonthEnd, 0)),
+    savings: cents(costs.reduce((s, c) => s + c.savings, 0))
+  };
+}
+
+const round = (value: number, digits: number): number => Number(value.toFixed(digits));
+const cents = (value: number): number => round(value, 2);
