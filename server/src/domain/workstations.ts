@@ -4,10 +4,9 @@
  * another owner's workstation does not exist for them.
  */
 import crypto from 'node:crypto';
-import type { Connection, LaunchRequest, Workstation } from '../contract/api';
+import type { Connection, CostReport, LaunchRequest, Workstation } from '../contract/api';
 import type { WorkstationEvent } from '../contract/events';
 import { notFound, PrismError } from './errors';
-import type { CostReport } from '../contract/api';
 import { costReport } from './costs';
 import { planLaunch } from './launch-plan';
 import type { LaunchRunner } from './launch';
