@@ -30,11 +30,11 @@ services:
 `;
 
 describe('the research templates shipped with Prism', () => {
-  it('all load without a diagnostic, each on both arches with Jupyter on 8888', async () => {
+  it('all load without a diagnostic; the Amazon Linux ones on both arches with Jupyter on 8888', async () => {
     const { templates, diagnostics } = await loadTemplateLibrary(TEMPLATES_DIR);
     expect(diagnostics).toEqual([]);
-    expect(templates.map(t => t.name).sort()).toEqual(['amazon-linux', 'bioinformatics', 'python-ml', 'r-rstudio']);
-    for (const template of templates) {
+    expect(templates.map(t => t.name)).toEqual(expect.arrayContaining(['amazon-linux', 'bioinformatics', 'python-ml', 'r-rstudio']));
+    for (const template of templates.filter(t => ['amazon-linux', 'bioinformatics', 'python-ml', 'r-rstudio'].includes(t.name))) {
       expect(template.arches).toEqual(['arm64', 'x86_64']);
       expect(template.image.arm64.ssmParameter).toBe('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64');
       expect(template.image.x86_64.namePattern).toBe('al2023-ami-2023.*-kernel-*-x86_64');
