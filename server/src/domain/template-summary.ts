@@ -35,12 +35,6 @@ export function summarizeTemplate(template: Template, region: string): TemplateS
     defaultSize: template.defaultSize,
     sizes: { arm64: sizesFor('arm64'), x86_64: sizesFor('x86_64') },
     services: template.services.map(s => s.name),
-    parameters: (template.parameters ?? []).map(({ name, type, description, enum: values, ...rest }) => ({
-      name,
-      type,
-      default: rest.default,
-      description,
-      ...(values ? { enum: values } : {})
-    }))
+    parameters: (template.parameters ?? []).map(parameter => ({ ...parameter }))
   };
 }
