@@ -25,6 +25,7 @@ import { cloudNetwork, loopbackNetwork } from './network/workstation-network';
 import { SqliteCatalogStore } from './store/sqlite-catalog-store';
 import { SqliteStore } from './store/sqlite-store';
 import { SqliteTemplateVersions } from './store/sqlite-template-versions';
+import { createTemplateAuthoring } from './templates/template-authoring';
 import { TemplateLibrary } from './templates/template-library';
 import { watchTemplates } from './templates/watch-templates';
 
@@ -96,6 +97,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     cloud,
     catalog,
     community,
+    authoring: createTemplateAuthoring(catalog),
     identity: createTokenIdentity(token, os.userInfo().username),
     network: emulator ? loopbackNetwork : cloudNetwork,
     probe: httpProbe,
