@@ -7,6 +7,7 @@
  * same health-check path runs (docs/templates.md, "Testing a template").
  * Several launches run at once to keep the pass within a few minutes.
  */
+import { DescribeInstanceTypesCommand, EC2Client, type _InstanceType } from '@aws-sdk/client-ec2';
 import type { TemplateSummary, Workstation } from '../src/contract/api';
 import type { WorkstationEvent } from '../src/contract/events';
 import { startPrism, type TestPrism } from './support/prism';
@@ -89,6 +90,21 @@ it('boots Ubuntu 24.04 from Canonical’s newest image for the arch, found by ow
   expect(lines).toContainEqual(expect.stringContaining('(ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-20260901, arm64)'));
   expect(lines).toContainEqual(expect.stringContaining('dry-run: env DEBIAN_FRONTEND=noninteractive apt-get install -y -q git'));
 }, 200_000);
+
+it('offers only instance types that the emulated us-east-1 runs on the arch they are listed under', async () => {
+  const ec2 = new EC2Client({ endpoint: prism.moto.endpoint, region: 'us-east-1' });
+  try {
+    const listed = templates.flatMap(t => t.arches.flatMap(arch => t.sizes[arch].map(size => `${size.instanceType} ${arch}`)));
+    const types = [...new Set(listed.map(entry => entry.split(' ')[0]))];
+    const answer = await ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: types as _InstanceType[] }));
+    const runs = new Set(
+      (answer.InstanceTypes ?? []).flatMap(info => (info.ProcessorInfo?.SupportedArchitectures ?? []).map(arch => `${info.InstanceType} ${arch}`))
+    );
+    expect(listed.filter(entry => !runs.has(entry))).toEqual([]);
+  } finally {
+    ec2.destroy();
+  }
+});
 
 describe('launch parameters', () => {
   it('are listed with each template', () => {
