@@ -64,6 +64,7 @@ export class LaunchView implements ILaunchView {
         }
         break;
       case 'state':
+      case 'idle':
         break;
     }
     return true;
@@ -80,5 +81,7 @@ function keyOf(event: WorkstationEvent): string {
       return `l|${event.at}|${event.line}`;
     case 'state':
       return `s|${event.at}|${event.state}`;
+    case 'idle':
+      return `i|${event.at}|${event.status}`;
   }
 }

@@ -6,6 +6,7 @@ import http from 'node:http';
 import express from 'express';
 import type { Health } from './contract/api';
 import type { CommunityCatalog } from './domain/catalog';
+import { IdleWatch } from './domain/idle-watch';
 import { LaunchRunner, type LaunchSettings } from './domain/launch';
 import type {
   BootReportInbox,
@@ -25,6 +26,7 @@ import { bootReportsRouter } from './http/routes/boot-reports';
 import { catalogRouter } from './http/routes/catalog';
 import { costsRouter } from './http/routes/costs';
 import { instancesRouter } from './http/routes/instances';
+import { keepRunningRouter } from './http/routes/keep-running';
 import { callerRouter, healthRouter } from './http/routes/service';
 import { templatesRouter } from './http/routes/templates';
 import { templateAuthoringRouter } from './http/routes/template-authoring';
@@ -58,6 +60,8 @@ export interface PrismApp {
   runner: LaunchRunner;
   workstations: Workstations;
   timeline: Timeline;
+  /** Idle rules; its scheduler is started by whoever listens (service.ts). */
+  idle: IdleWatch;
 }
 
 const CLOUD_HEALTH_TTL_MS = 30_000;
@@ -66,6 +70,7 @@ export function createApp(deps: AppDeps): PrismApp {
   const { logger } = deps;
   let io: PrismSocketServer | undefined;
   const timeline = new Timeline(deps.store, socketEventSink(() => io), deps.clock);
+  let idle: IdleWatch | undefined;
   const runner = new LaunchRunner({
     store: deps.store,
     cloud: deps.cloud,
@@ -75,7 +80,8 @@ export function createApp(deps: AppDeps): PrismApp {
     probe: deps.probe,
     inbox: deps.inbox,
     logger: logger.child({ module: 'launch' }),
-    settings: deps.launch
+    settings: deps.launch,
+    onActivity: (id, activity) => void idle?.observe(id, activity)
   });
   const workstations = new Workstations({
     store: deps.store,
@@ -88,6 +94,14 @@ export function createApp(deps: AppDeps): PrismApp {
     logger: logger.child({ module: 'workstations' }),
     region: deps.region
   });
+  idle = new IdleWatch({
+    store: deps.store,
+    catalog: deps.catalog,
+    timeline,
+    workstations,
+    clock: deps.clock,
+    logger: logger.child({ module: 'idle' })
+  });
 
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
@@ -98,6 +112,7 @@ export function createApp(deps: AppDeps): PrismApp {
   api.use(templatesRouter(deps.catalog, deps.region));
   api.use(templateAuthoringRouter(deps.authoring, deps.region));
   api.use(instancesRouter(workstations));
+  api.use(keepRunningRouter(idle));
   api.use(costsRouter(workstations));
   api.use(catalogRouter(deps.community ?? null));
   api.use(notFoundRoute);
@@ -117,7 +132,7 @@ export function createApp(deps: AppDeps): PrismApp {
     allowedOrigins: deps.allowedOrigins,
     logger: logger.child({ module: 'realtime' })
   });
-  return { httpServer, io, runner, workstations, timeline };
+  return { httpServer, io, runner, workstations, timeline, idle };
 }
 
 function cachedCloudHealth(cloud: Cloud, region: string): () => Promise<Health['cloud']> {

@@ -32,6 +32,8 @@ import { watchTemplates } from './templates/watch-templates';
 const BOOT_TIMEOUT_SECONDS = 30 * 60;
 const HEALTH_TIMEOUT_SECONDS = 120;
 const REPORT_POLL_SECONDS = 5;
+/** Idle deadlines are checked this often besides at each agent report. */
+const IDLE_CHECK_MS = 15_000;
 
 export interface RunningService {
   app: PrismApp;
@@ -124,6 +126,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     // Emulated workstations run on this machine, so they phone home over loopback.
     reportUrl = `${origin}${config.baseUrl.replace(/\/$/, '')}`;
   }
+  app.idle.start(IDLE_CHECK_MS);
   logger.info({ url: `${origin}${config.baseUrl}`, region: config.region, emulatedBoot: config.emulatedBoot }, 'prism-server listening');
 
   // Emulated machines ran in the previous service process; power them on again first.
@@ -145,6 +148,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     settled,
     async stop(graceMs) {
       templateWatch.close();
+      app.idle.stop();
       const closed = new Promise(resolve => app.httpServer.close(resolve));
       app.io.close();
       await app.runner.drain(graceMs);

@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import type { Config } from '../config';
+import { ActivitySchema } from '../http/activity-schema';
 import { PrismError } from '../domain/errors';
 import type { BootReport, BootReportInbox } from '../domain/ports';
 import type { Logger } from '../logger';
@@ -31,14 +32,15 @@ export function reportKey(launchId: string, seq: number): string {
 
 const ReportSchema = z.object({
   seq: z.number().int().nonnegative(),
-  type: z.enum(['step', 'log', 'ready', 'failed']),
+  type: z.enum(['step', 'log', 'ready', 'failed', 'activity']),
   token: z.string(),
   step: z.string().optional(),
   index: z.number().int().optional(),
   total: z.number().int().optional(),
   message: z.string().optional(),
   line: z.string().optional(),
-  services: z.array(z.object({ name: z.string(), port: z.number().int() })).optional()
+  services: z.array(z.object({ name: z.string(), port: z.number().int() })).optional(),
+  activity: ActivitySchema.optional()
 });
 
 export interface S3BootReportInbox extends BootReportInbox {

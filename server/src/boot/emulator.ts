@@ -90,17 +90,21 @@ export function createBootEmulator({
 
   async function halt(launchId: string): Promise<void> {
     const sandbox = sandboxOf(sandboxRoot, launchId);
-    // The script leads its own process group, which Jupyter shares.
+    // The script leads its own process group, which Jupyter and the idle agent share; once
+    // the script has finished its pid no longer names the group, so each is also stopped by its own pid.
     const group = readPid(path.join(sandbox, 'bootstrap.pid'), 'bash');
-    const jupyter = readPid(path.join(sandbox, 'root', 'run', 'jupyter.pid'), 'jupyter');
+    const daemons = (['jupyter', 'agent'] as const).map(name => ({
+      file: path.join(sandbox, 'root', 'run', `${name}.pid`),
+      pid: readPid(path.join(sandbox, 'root', 'run', `${name}.pid`), name === 'agent' ? 'agent.py' : 'jupyter')
+    }));
     signal(group === null ? null : -group, 'SIGTERM');
-    signal(jupyter, 'SIGTERM');
+    daemons.forEach(d => signal(d.pid, 'SIGTERM'));
     const deadline = Date.now() + HALT_GRACE_MS;
-    while ((alive(group) || alive(jupyter)) && Date.now() < deadline) await sleep(100);
+    while ((alive(group) || daemons.some(d => alive(d.pid))) && Date.now() < deadline) await sleep(100);
     signal(group === null ? null : -group, 'SIGKILL');
-    signal(jupyter, 'SIGKILL');
+    daemons.forEach(d => signal(d.pid, 'SIGKILL'));
     fs.rmSync(path.join(sandbox, 'bootstrap.pid'), { force: true });
-    fs.rmSync(path.join(sandbox, 'root', 'run', 'jupyter.pid'), { force: true });
+    daemons.forEach(d => fs.rmSync(d.file, { force: true }));
     if (booted.delete(launchId)) logger.info({ launchId }, 'emulated workstation halted');
   }
 

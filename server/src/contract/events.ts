@@ -72,13 +72,37 @@ export interface StateEvent {
   at: string;
 }
 
+/** What an idle rule does: hibernate only where the workstation supports it, else stop. */
+export type IdleAction = 'stop' | 'hibernate';
+
+/**
+ * An idle rule at work (docs/idle.md): `warning` before it acts (socket
+ * `instance:idle-warning`), `postponed` when someone kept the workstation
+ * running, `acted` when it stopped or hibernated it.
+ */
+export interface IdleEvent {
+  kind: 'idle';
+  id: string;
+  status: 'warning' | 'postponed' | 'acted';
+  action: IdleAction;
+  /** ISO 8601: when the rule acts (acted: when it did). */
+  actAt: string;
+  /** In words, e.g. "idle 60 min: no busy kernel, no terminal, no SSH, no running job, CPU 1%". */
+  reason: string;
+  /** For `postponed`: who kept it running. */
+  by?: string;
+  at: string;
+}
+
 /** One entry of `GET /instances/:id/events`: the same objects the socket emits. */
-export type WorkstationEvent = ProgressEvent | LogEvent | StateEvent;
+export type WorkstationEvent = ProgressEvent | LogEvent | StateEvent | IdleEvent;
 
 export interface ServerToClientEvents {
   'instance:progress': (event: ProgressEvent) => void;
   'instance:log': (event: LogEvent) => void;
   'instance:state': (event: StateEvent) => void;
+  /** The workstation will be stopped or hibernated at `actAt` unless kept running (POST /instances/:id/keep-running). */
+  'instance:idle-warning': (event: IdleEvent) => void;
 }
 
 /** Acknowledgement shape for client requests over the socket. */

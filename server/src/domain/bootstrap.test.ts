@@ -99,11 +99,12 @@ describe('the bootstrap user data', () => {
     expect(script).not.toContain('curl -fsS --retry');
   });
 
-  it('keeps the report token inside the report function only', () => {
+  it('keeps the report token inside the report function and the idle agent\'s root-only settings', () => {
     const script = scriptOf(renderBootstrap(input()));
-    expect(script.split(REPORT_TOKEN)).toHaveLength(2);
+    expect(script.split(REPORT_TOKEN)).toHaveLength(3);
     const reportFunction = script.slice(script.indexOf('\nreport() {'), script.indexOf('\n}', script.indexOf('\nreport() {')));
     expect(reportFunction).toContain(`local token='${REPORT_TOKEN}'`);
+    expect(script).toContain(`(umask 077 && cat > "$ROOT/etc/prism/agent.env" <<AGENT_ENV\nLAUNCH_ID=$LAUNCH_ID\nREGION=$REGION\nREPORT_URL=$REPORT_URL\nREPORT_TOKEN=${REPORT_TOKEN}\n`);
     expect(script).not.toMatch(/export\s+\w*TOKEN/);
   });
 

@@ -11,6 +11,7 @@
  */
 import type { Arch } from '../contract/events';
 import { PrismError } from './errors';
+import { idleAgentCommands } from './idle-agent';
 import { DEFAULT_OS, packagesFor, type Template, type TemplateOs } from './template';
 import { applyParameters, resolveParameterValues, type ParameterValues } from './template-parameters';
 
@@ -92,6 +93,7 @@ function renderScript(input: BootstrapInput): string {
     'else',
     `  report ready "services=${readyServices(template)}" 'message=Ready'`,
     'fi',
+    ...idleAgentCommands(input),
     ''
   ].join('\n');
 }

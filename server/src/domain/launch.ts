@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import type { Problem } from '../contract/events';
 import { normalPrefix, renderBootstrap } from './bootstrap';
 import { BootWatch } from './boot-watch';
+import type { Activity } from './idle';
 import { PrismError } from './errors';
 import type {
   BootReport,
@@ -47,6 +48,8 @@ export interface LaunchDeps {
   inbox: BootReportInbox | null;
   logger: DomainLogger;
   settings: LaunchSettings;
+  /** Hears the idle agent's reports of a ready workstation. */
+  onActivity?: (id: string, activity: Activity) => void;
 }
 
 class LaunchCancelled extends Error {}
@@ -330,6 +333,9 @@ export class LaunchRunner {
         this.deps.store.update(id, { servicePorts: Object.fromEntries(services.map(s => [s.name, s.port])) });
         return services;
       }
+      case 'activity':
+        // The agent starts after ready; a report overtaking the health check has nothing to tell the launch.
+        return null;
       case 'failed':
         throw new PrismError(
           'BOOTSTRAP_FAILED',
@@ -347,6 +353,8 @@ export class LaunchRunner {
       this.deps.store.update(record.id, { servicePorts: Object.fromEntries(services.map(s => [s.name, s.port])) });
     } else if (report.type === 'log' && report.line) {
       this.deps.timeline.log(record.id, report.line);
+    } else if (report.type === 'activity' && report.activity) {
+      this.deps.onActivity?.(record.id, report.activity);
     }
   }
 

@@ -4,6 +4,7 @@
  */
 import type { Arch, WorkstationEvent } from '../contract/events';
 import type { Workstation } from '../contract/api';
+import type { Activity } from './idle';
 import type { ImageSource, Template, TemplateDiagnostic } from './template';
 
 export interface Clock {
@@ -97,7 +98,8 @@ export interface Cloud {
 export interface BootReport {
   /** Strictly increasing per launch; duplicates are ignored. */
   seq: number;
-  type: 'step' | 'log' | 'ready' | 'failed';
+  /** `activity`: the idle agent's report, every minute once the workstation is ready. */
+  type: 'step' | 'log' | 'ready' | 'failed' | 'activity';
   /** For `step`: the step name and its 1-based index of `total`. */
   step?: string;
   index?: number;
@@ -106,6 +108,8 @@ export interface BootReport {
   line?: string;
   /** For `ready`: the services listening, with their port. */
   services?: { name: string; port: number }[];
+  /** For `activity` (see domain/idle.ts): what the workstation is doing. */
+  activity?: Activity;
 }
 
 /** Reads S3 report objects for launches whose instance cannot reach the service. */

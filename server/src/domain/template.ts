@@ -3,6 +3,7 @@
  * inheritance already applied (see server/src/templates/).
  */
 import type { Arch } from '../contract/events';
+import type { IdleSetting } from './idle';
 
 export interface ImageSource {
   /** SSM public parameter holding the image id for this arch. */
@@ -74,6 +75,8 @@ export interface Template {
   os?: TemplateOs;
   /** In the order the template declares them. */
   parameters?: TemplateParameter[];
+  /** The idle rule (domain/idle.ts fills the defaults); `false`: never stopped for idleness. */
+  idle?: IdleSetting;
   /** Where it was read from, for diagnostics. */
   source: { file: string };
 }

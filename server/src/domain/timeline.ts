@@ -2,7 +2,7 @@
  * A workstation's timeline: every progress, log and state event is stored
  * first (so a reconnecting client replays it) and then published live.
  */
-import type { LaunchPhase, WorkstationEvent, WorkstationState, Problem } from '../contract/events';
+import type { IdleEvent, LaunchPhase, WorkstationEvent, WorkstationState, Problem } from '../contract/events';
 import type { Clock, EventSink, WorkstationRecord, WorkstationStore } from './ports';
 import { ProgressEstimator } from './progress';
 
@@ -59,6 +59,13 @@ export class Timeline {
       this.emit(updated, { kind: 'state', id, state, at: this.clock.now().toISOString() });
     }
     return updated;
+  }
+
+  /** An idle rule's warning, postponement or action, kept with the rest of the history. */
+  idle(id: string, event: Omit<IdleEvent, 'kind' | 'id' | 'at'>): IdleEvent {
+    const idle: IdleEvent = { kind: 'idle', id, ...event, at: this.clock.now().toISOString() };
+    this.emit(this.mustGet(id), idle);
+    return idle;
   }
 
   private enter(record: WorkstationRecord, phase: LaunchPhase): PhaseClock {

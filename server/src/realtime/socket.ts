@@ -92,8 +92,11 @@ export function socketEventSink(io: () => PrismSocketServer | undefined): EventS
         target.emit('instance:progress', event);
       } else if (event.kind === 'log') {
         target.emit('instance:log', event);
-      } else {
+      } else if (event.kind === 'state') {
         target.emit('instance:state', event);
+      } else if (event.status === 'warning') {
+        // Postponements and actions live in the history; the action shows live as state events.
+        target.emit('instance:idle-warning', event);
       }
     }
   };

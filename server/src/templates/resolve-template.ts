@@ -6,6 +6,7 @@
  * exists, Jupyter is declared, parameters are sound.
  */
 import type { Arch } from '../contract/events';
+import type { IdleSetting } from '../domain/idle';
 import {
   DEFAULT_OS,
   type ImageSource,
@@ -106,6 +107,7 @@ export function resolveTemplate(
       archSetup: (data.archSetup ?? {}) as Template['archSetup'],
       os,
       parameters,
+      ...(data.idle !== undefined && { idle: data.idle as IdleSetting }),
       source: { file: files[0].file }
     },
     diagnostics: []

@@ -6,17 +6,19 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { LaunchRunner } from '../../domain/launch';
 import { bearerToken } from '../auth';
+import { ActivitySchema } from '../activity-schema';
 import { invalidBody } from '../problem';
 
 const BootReportSchema = z.object({
   seq: z.number().int().positive(),
-  type: z.enum(['step', 'log', 'ready', 'failed']),
+  type: z.enum(['step', 'log', 'ready', 'failed', 'activity']),
   step: z.string().max(200).optional(),
   index: z.number().int().positive().optional(),
   total: z.number().int().positive().optional(),
   message: z.string().max(2000).optional(),
   line: z.string().max(8000).optional(),
-  services: z.array(z.object({ name: z.string().max(100), port: z.number().int().min(1).max(65535) })).max(20).optional()
+  services: z.array(z.object({ name: z.string().max(100), port: z.number().int().min(1).max(65535) })).max(20).optional(),
+  activity: ActivitySchema.optional()
 });
 
 const BodySchema = z.union([BootReportSchema, z.array(BootReportSchema).max(500)]);
