@@ -37,6 +37,18 @@ export function validateTemplateText(yamlText: string, fileName: string, library
   return checkTemplateFiles([...others, candidate]).diagnostics.filter(d => d.file === fileName);
 }
 
+/** The template one file's text resolves to (for `prism templates diff` of local files), or why it does not. */
+export function resolveTemplateText(
+  yamlText: string,
+  fileName: string,
+  library?: TemplateLibrary
+): { template: Template | undefined; diagnostics: TemplateDiagnostic[] } {
+  const candidate = parseTemplateFile(yamlText, fileName);
+  const others = (library?.files ?? []).filter(file => !sameTemplateVersion(file, candidate));
+  const { templates, diagnostics } = checkTemplateFiles([...others, candidate]);
+  return { template: templates.find(t => t.source.file === fileName), diagnostics: diagnostics.filter(d => d.file === fileName) };
+}
+
 /** What one reload found, for the log. */
 export interface TemplateReload {
   /** `name@version` seen for the first time. */
