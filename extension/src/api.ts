@@ -204,7 +204,9 @@ async function problemOfResponse(response: Response): Promise<Problem> {
   if (type.includes('json')) {
     try {
       const body = (await response.json()) as Partial<Problem>;
+      // Extra members stay (a refused template install's `diagnostics`).
       return {
+        ...body,
         type: body.type ?? 'about:blank',
         title: body.title ?? response.statusText,
         status: body.status ?? response.status,

@@ -46,6 +46,9 @@ export class PrismModel implements IPrismModel, IDisposable {
   get problem(): Problem | null {
     return this._problem;
   }
+  get api(): PrismApi {
+    return this._api;
+  }
   get isDisposed(): boolean {
     return this._isDisposed;
   }

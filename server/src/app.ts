@@ -7,7 +7,9 @@ import express from 'express';
 import type { Health } from './contract/api';
 import type { CommunityCatalog } from './domain/catalog';
 import { IdleWatch } from './domain/idle-watch';
+import { OwnerKeys } from './domain/keys';
 import { LaunchRunner, type LaunchSettings } from './domain/launch';
+import { Orphans } from './domain/orphans';
 import type {
   BootReportInbox,
   Clock,
@@ -18,6 +20,7 @@ import type {
   WorkstationNetwork,
   WorkstationStore
 } from './domain/ports';
+import { Resizer } from './domain/resize';
 import { Timeline } from './domain/timeline';
 import { Workstations } from './domain/workstations';
 import { requireCaller } from './http/auth';
@@ -26,12 +29,16 @@ import { bootReportsRouter } from './http/routes/boot-reports';
 import { catalogRouter } from './http/routes/catalog';
 import { costsRouter } from './http/routes/costs';
 import { instancesRouter } from './http/routes/instances';
+import { keysRouter } from './http/routes/keys';
+import { lifecycleRouter } from './http/routes/lifecycle';
+import { orphansRouter } from './http/routes/orphans';
 import { keepRunningRouter } from './http/routes/keep-running';
 import { callerRouter, healthRouter } from './http/routes/service';
 import { templatesRouter } from './http/routes/templates';
 import { templateAuthoringRouter } from './http/routes/template-authoring';
 import type { Logger } from './logger';
 import { createRealtime, socketEventSink, type PrismSocketServer } from './realtime/socket';
+import { instanceTypeProblem } from './templates/instance-type-check';
 import type { TemplateAuthoring } from './templates/template-authoring';
 import { VERSION } from './version';
 
@@ -103,6 +110,15 @@ export function createApp(deps: AppDeps): PrismApp {
     logger: logger.child({ module: 'idle' })
   });
 
+  const lifecycleDeps = {
+    store: deps.store,
+    cloud: deps.cloud,
+    catalog: deps.catalog,
+    timeline,
+    network: deps.network,
+    region: deps.region
+  };
+
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
   api.use(healthRouter(VERSION, cachedCloudHealth(deps.cloud, deps.region)));
@@ -113,6 +129,9 @@ export function createApp(deps: AppDeps): PrismApp {
   api.use(templateAuthoringRouter(deps.authoring, deps.region));
   api.use(instancesRouter(workstations));
   api.use(keepRunningRouter(idle));
+  api.use(lifecycleRouter(new Resizer({ ...lifecycleDeps, runner, checkInstanceType: instanceTypeProblem, logger: logger.child({ module: 'resize' }) })));
+  api.use(orphansRouter(new Orphans({ ...lifecycleDeps, clock: deps.clock, logger: logger.child({ module: 'orphans' }) })));
+  api.use(keysRouter(new OwnerKeys({ cloud: deps.cloud, store: deps.store })));
   api.use(costsRouter(workstations));
   api.use(catalogRouter(deps.community ?? null));
   api.use(notFoundRoute);

@@ -25,17 +25,22 @@ export function createAwsCloud({ clients, config, logger }: AwsCloudDeps): Cloud
   const images = createImageResolver(clients, log);
   const instances = createInstances(clients, images, log);
   const roles = createWorkstationRoles(clients, log);
+  const keys = createKeyPairKeeper(clients, config, log);
   return {
     identity: () => callerIdentity(clients),
     resolveImage: images.resolve,
     describeInstanceType: createInstanceTypeCatalog(clients),
     ensureSecurityGroup: createSecurityGroupKeeper(clients, config, log),
-    ensureKeyPair: createKeyPairKeeper(clients, config, log),
+    ensureKeyPair: keys.ensure,
+    rotateKeyPair: keys.rotate,
+    takePrivateKey: keys.take,
     runInstance: instances.run,
     waitUntilRunning: instances.waitUntilRunning,
     findInstances: filter => instances.find(filter),
     stopInstance: instances.stop,
     startInstance: instances.start,
+    changeInstanceType: instances.changeType,
+    growRootVolume: instances.growRootVolume,
     terminateInstance: instances.terminate,
     readUserData: instances.readUserData,
     ensureWorkstationRole: roles.ensure,

@@ -6,12 +6,15 @@
 import {
   DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
+  ModifyInstanceAttributeCommand,
+  ModifyVolumeCommand,
   RunInstancesCommand,
   StartInstancesCommand,
   StopInstancesCommand,
   TerminateInstancesCommand,
   paginateDescribeInstances,
   waitUntilInstanceRunning,
+  waitUntilInstanceStopped,
   type Filter,
   type Instance,
   type _InstanceType
@@ -86,6 +89,7 @@ export function createInstances(clients: AwsClients, images: ImageResolver, logg
             SecurityGroupIds: [spec.securityGroupId],
             KeyName: spec.keyName,
             ...(spec.instanceProfile && { IamInstanceProfile: { Name: spec.instanceProfile } }),
+            ...(spec.hibernation && { HibernationOptions: { Configured: true } }),
             UserData: Buffer.from(spec.userData, 'utf8').toString('base64'),
             BlockDeviceMappings: [
               {
@@ -132,6 +136,28 @@ export function createInstances(clients: AwsClients, images: ImageResolver, logg
     await awsCall('ec2:StartInstances', () => clients.ec2.send(new StartInstancesCommand({ InstanceIds: [instanceId] })));
   }
 
+  /** EC2 changes the type of a stopped instance only; a stop just asked for takes a while on AWS. */
+  async function changeType(instanceId: string, instanceType: string): Promise<void> {
+    await awsCall('ec2:DescribeInstances', () =>
+      waitUntilInstanceStopped({ client: clients.ec2, ...RUNNING_WAIT }, { InstanceIds: [instanceId] })
+    );
+    await awsCall('ec2:ModifyInstanceAttribute', () =>
+      clients.ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: instanceId, InstanceType: { Value: instanceType } }))
+    );
+  }
+
+  async function growRootVolume(instanceId: string, sizeGiB: number): Promise<void> {
+    const answer = await awsCall('ec2:DescribeInstances', () =>
+      clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }))
+    );
+    const instance = answer.Reservations?.[0]?.Instances?.[0];
+    if (!instance) throw instanceNotFound(instanceId);
+    const root = instance.BlockDeviceMappings?.find(m => m.DeviceName === instance.RootDeviceName) ?? instance.BlockDeviceMappings?.[0];
+    const volumeId = root?.Ebs?.VolumeId;
+    if (!volumeId) throw instanceNotFound(instanceId);
+    await awsCall('ec2:ModifyVolume', () => clients.ec2.send(new ModifyVolumeCommand({ VolumeId: volumeId, Size: sizeGiB })));
+  }
+
   async function terminate(instanceId: string): Promise<void> {
     await awsCall('ec2:TerminateInstances', () =>
       clients.ec2.send(new TerminateInstancesCommand({ InstanceIds: [instanceId] }))
@@ -145,7 +171,7 @@ export function createInstances(clients: AwsClients, images: ImageResolver, logg
     return Buffer.from(answer.UserData?.Value ?? '', 'base64').toString('utf8');
   }
 
-  return { find, describe, run, waitUntilRunning, stop, start, terminate, readUserData };
+  return { find, describe, run, waitUntilRunning, stop, start, changeType, growRootVolume, terminate, readUserData };
 }
 
 function toCloudInstance(instance: Instance): CloudInstance {
@@ -158,7 +184,9 @@ function toCloudInstance(instance: Instance): CloudInstance {
     imageId: instance.ImageId ?? '',
     privateIp: instance.PrivateIpAddress ?? null,
     publicIp: instance.PublicIpAddress ?? null,
-    tags
+    tags,
+    launchTime: instance.LaunchTime?.toISOString() ?? null,
+    hibernation: instance.HibernationOptions?.Configured ?? false
   };
 }
 

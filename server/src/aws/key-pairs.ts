@@ -3,12 +3,19 @@
  * creation, so it is written to `<data dir>/keys/` with mode 0600 and never
  * logged. A key already in AWS without its local file is left alone: it may be
  * the user's own, and deleting it would lock them out of running workstations.
+ *
+ * Rotation makes a new pair, `prism-<owner>+<n>` ('+' never occurs in a
+ * sanitized owner, so two owners' names cannot meet), and points
+ * `<key>.current` at it; earlier pairs and their files stay, since running
+ * workstations were launched with them. The owner may take the current
+ * private key once: a `<key>.pem.taken` file, created exclusively, records it.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CreateKeyPairCommand, DescribeKeyPairsCommand } from '@aws-sdk/client-ec2';
 import type { Config } from '../config';
+import type { PrivateKeyHandout } from '../domain/ports';
 import type { Logger } from '../logger';
 import type { AwsClients } from './clients';
 import { awsCall, toPrismError } from './errors';
@@ -17,6 +24,12 @@ import { MANAGED_TAG } from './security-group';
 export interface OwnerKeyPair {
   keyName: string;
   privateKeyPath: string | null;
+}
+
+export interface OwnerKeys {
+  ensure(owner: string): Promise<OwnerKeyPair>;
+  rotate(owner: string): Promise<OwnerKeyPair & { previousKeyName: string | null }>;
+  take(owner: string): Promise<PrivateKeyHandout>;
 }
 
 const KEY_NAME_LIMIT = 255;
@@ -28,15 +41,26 @@ export function keyNameFor(owner: string): string {
   return `prism-${safe}`.slice(0, KEY_NAME_LIMIT - suffix.length) + suffix;
 }
 
-export function createKeyPairKeeper(
-  clients: AwsClients,
-  config: Pick<Config, 'dataDir'>,
-  logger: Logger
-): (owner: string) => Promise<OwnerKeyPair> {
+/** `prism-ada` → `prism-ada+2`, `prism-ada+2` → `prism-ada+3`. */
+export function nextKeyName(current: string): string {
+  const match = /^(.*)\+(\d+)$/.exec(current);
+  return match ? `${match[1]}+${Number(match[2]) + 1}` : `${current}+2`;
+}
+
+export function createKeyPairKeeper(clients: AwsClients, config: Pick<Config, 'dataDir'>, logger: Logger): OwnerKeys {
   const keysDir = path.join(config.dataDir, 'keys');
   const pending = new Map<string, Promise<OwnerKeyPair>>();
+  const pointerOf = (owner: string): string => path.join(keysDir, `${keyNameFor(owner)}.current`);
 
-  async function ensure(keyName: string): Promise<OwnerKeyPair> {
+  async function currentKeyName(owner: string): Promise<string> {
+    try {
+      return (await fs.readFile(pointerOf(owner), 'utf8')).trim() || keyNameFor(owner);
+    } catch {
+      return keyNameFor(owner);
+    }
+  }
+
+  async function ensureNamed(keyName: string): Promise<OwnerKeyPair> {
     const keyPath = path.join(keysDir, `${keyName}.pem`);
     if (await keyPairExists(clients, keyName)) {
       return { keyName, privateKeyPath: (await fileExists(keyPath)) ? keyPath : null };
@@ -64,14 +88,48 @@ export function createKeyPairKeeper(
     return { keyName, privateKeyPath: keyPath };
   }
 
-  return owner => {
-    const keyName = keyNameFor(owner);
+  /** One creation at a time per key name, however many launches ask. */
+  function ensureOnce(keyName: string): Promise<OwnerKeyPair> {
     let answer = pending.get(keyName);
     if (!answer) {
-      answer = ensure(keyName).finally(() => pending.delete(keyName));
+      answer = ensureNamed(keyName).finally(() => pending.delete(keyName));
       pending.set(keyName, answer);
     }
     return answer;
+  }
+
+  async function rotate(owner: string): Promise<OwnerKeyPair & { previousKeyName: string | null }> {
+    const previous = await currentKeyName(owner);
+    const previousExists = await keyPairExists(clients, previous);
+    let keyName = nextKeyName(previous);
+    // A name left in AWS by an earlier rotation whose pointer was lost is skipped, not reused.
+    while (await keyPairExists(clients, keyName)) keyName = nextKeyName(keyName);
+    const made = await ensureOnce(keyName);
+    await writeAtomically(keysDir, pointerOf(owner), `${keyName}\n`);
+    logger.info({ keyName, previousKeyName: previous }, 'rotated the owner’s key pair');
+    return { ...made, previousKeyName: previousExists ? previous : null };
+  }
+
+  async function take(owner: string): Promise<PrivateKeyHandout> {
+    const keyName = await currentKeyName(owner);
+    const keyPath = path.join(keysDir, `${keyName}.pem`);
+    if (!(await fileExists(keyPath))) return null;
+    const marker = `${keyPath}.taken`;
+    try {
+      // 'wx' fails when the file exists: of two simultaneous requests, one gets the key.
+      await fs.writeFile(marker, `${new Date().toISOString()}\n`, { flag: 'wx', mode: 0o600 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      return { keyName, takenAt: (await fs.readFile(marker, 'utf8')).trim() };
+    }
+    logger.info({ keyName }, 'the owner downloaded their private key');
+    return { keyName, privateKey: await fs.readFile(keyPath, 'utf8') };
+  }
+
+  return {
+    ensure: async owner => ensureOnce(await currentKeyName(owner)),
+    rotate,
+    take
   };
 }
 
@@ -83,12 +141,16 @@ async function keyPairExists(clients: AwsClients, keyName: string): Promise<bool
 }
 
 async function writePrivateKey(keysDir: string, keyPath: string, material: string): Promise<void> {
-  await fs.mkdir(keysDir, { recursive: true, mode: 0o700 });
-  // Written aside then renamed, so a crash never leaves half a key under the real name.
-  const partial = `${keyPath}.${process.pid}.partial`;
+  await writeAtomically(keysDir, keyPath, material.endsWith('\n') ? material : `${material}\n`);
+}
+
+/** Written aside then renamed, so a crash never leaves half a file under the real name. */
+async function writeAtomically(dir: string, file: string, text: string): Promise<void> {
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  const partial = `${file}.${process.pid}.partial`;
   await fs.rm(partial, { force: true });
-  await fs.writeFile(partial, material.endsWith('\n') ? material : `${material}\n`, { mode: 0o600 });
-  await fs.rename(partial, keyPath);
+  await fs.writeFile(partial, text, { mode: 0o600 });
+  await fs.rename(partial, file);
 }
 
 async function fileExists(file: string): Promise<boolean> {

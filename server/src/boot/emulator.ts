@@ -147,6 +147,10 @@ export function withEmulatedBoot(cloud: Cloud, emulator: BootEmulator): Emulated
     describeInstanceType: instanceType => cloud.describeInstanceType(instanceType),
     ensureSecurityGroup: () => cloud.ensureSecurityGroup(),
     ensureKeyPair: owner => cloud.ensureKeyPair(owner),
+    rotateKeyPair: owner => cloud.rotateKeyPair(owner),
+    takePrivateKey: owner => cloud.takePrivateKey(owner),
+    changeInstanceType: (instanceId, instanceType) => cloud.changeInstanceType(instanceId, instanceType),
+    growRootVolume: (instanceId, sizeGiB) => cloud.growRootVolume(instanceId, sizeGiB),
     findInstances: filter => cloud.findInstances(filter),
     readUserData: instanceId => cloud.readUserData(instanceId),
     ensureWorkstationRole: spec => cloud.ensureWorkstationRole(spec),
@@ -177,7 +181,10 @@ export function withEmulatedBoot(cloud: Cloud, emulator: BootEmulator): Emulated
       if (launchId) await emulator.halt(launchId);
     },
     async powerOnRunning() {
-      const running = (await cloud.findInstances()).filter(i => i.state === 'running' && !launchOf.has(i.instanceId));
+      const instances = await cloud.findInstances();
+      // Stopped or terminated behind the service's back while it was down: that machine is off.
+      await Promise.all(instances.filter(i => i.state !== 'running').map(i => emulator.halt(i.launchId)));
+      const running = instances.filter(i => i.state === 'running' && !launchOf.has(i.instanceId));
       running.forEach(bootOnce);
       return running.length;
     }

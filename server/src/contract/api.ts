@@ -108,6 +108,8 @@ export interface Workstation {
   datasets: DatasetRequest[];
   /** Every template parameter's value for this launch, defaults included (absent on launches before parameters). */
   parameters?: Record<string, LaunchParameterValue>;
+  /** Launched with hibernation enabled, so `POST /instances/:id/hibernate` works (absent on older launches: false). */
+  hibernation?: boolean;
   createdAt: string;
   updatedAt: string;
   /** Set when the launch failed. */
@@ -118,7 +120,45 @@ export interface Connection {
   id: string;
   jupyterUrl: string | null;
   sshCommand: string | null;
+  /** Opens the workstation by user@address; works without any SSH config. */
   vscodeUri: string | null;
+  /** `prism-<name>`: the Host of `sshConfig`. */
+  sshHost?: string | null;
+  /** The `~/.ssh/config` block for `sshHost` (HostName, User, IdentityFile, ...). */
+  sshConfig?: string | null;
+  /** Opens the workstation through `sshHost`: needs `sshConfig` in `~/.ssh/config`. */
+  vscodeHostUri?: string | null;
+}
+
+/** `POST /instances/:id/resize` body: a size of the template, or an instance type of the same arch. */
+export interface ResizeRequest {
+  size?: string;
+  instanceType?: string;
+}
+
+/** `GET /orphans`: an instance carrying `prism:launch` that no record knows (say, the database was lost). */
+export interface Orphan {
+  instanceId: string;
+  /** The `prism:launch` tag: the workstation id it was launched as. */
+  launchId: string;
+  name: string | null;
+  owner: string | null;
+  project: string | null;
+  template: string | null;
+  templateVersion: string | null;
+  state: string;
+  instanceType: string;
+  launchTime: string | null;
+}
+
+/** `POST /keys/rotate`. */
+export interface KeyRotation {
+  keyName: string;
+  previousKeyName: string | null;
+  /** Whether `GET /keys/private` will hand out the new private key. */
+  downloadable: boolean;
+  /** What happens to existing workstations, in words. */
+  message: string;
 }
 
 /** GET /costs. */

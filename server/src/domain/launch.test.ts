@@ -384,7 +384,7 @@ describe('connecting to a workstation', () => {
     const record = await launchReady(domain, {}, 8890);
     const address = domain.cloud.instanceOf(record.id)?.privateIp;
     expect(record.address).toBe(address);
-    expect(domain.workstations.connectionOf(OWNER, record.id)).toEqual({
+    expect(domain.workstations.connectionOf(OWNER, record.id)).toMatchObject({
       id: record.id,
       jupyterUrl: `http://${address}:8890/lab?token=${record.jupyterToken}`,
       sshCommand: `ssh -i /keys/prism-${OWNER}.pem ec2-user@${address}`,

@@ -11,6 +11,7 @@ import { normalPrefix, renderBootstrap } from './bootstrap';
 import { BootWatch } from './boot-watch';
 import type { Activity } from './idle';
 import { PrismError } from './errors';
+import { hibernationRootVolumeGiB, hibernationSupport } from './hibernation';
 import type {
   BootReport,
   BootReportInbox,
@@ -205,6 +206,16 @@ export class LaunchRunner {
       throw archMismatch(record, resolved.imageId, resolved.arch, typeInfo.arches);
     }
     timeline.log(id, `image ${resolved.imageId} (${resolved.name}, ${resolved.arch})`);
+    const hibernation = hibernationSupport(record.instanceType, typeInfo.memoryGiB, resolved.name);
+    const rootVolumeGiB = hibernation.supported
+      ? hibernationRootVolumeGiB(template.rootVolumeGiB, typeInfo.memoryGiB)
+      : template.rootVolumeGiB;
+    timeline.log(
+      id,
+      hibernation.supported
+        ? `hibernation enabled: ${rootVolumeGiB} GiB encrypted root volume holds ${typeInfo.memoryGiB} GiB of RAM`
+        : `hibernation not available: ${hibernation.reason}`
+    );
     timeline.progress(id, 'prepare-network', 'Preparing the security group and your SSH key…');
     const [securityGroupId, key] = await network;
     this.assertLive(id);
@@ -234,14 +245,19 @@ export class LaunchRunner {
       securityGroupId,
       keyName: key.keyName,
       userData,
-      rootVolumeGiB: template.rootVolumeGiB,
+      rootVolumeGiB,
       tags: launchTags(record),
-      ...(instanceProfile && { instanceProfile })
+      ...(instanceProfile && { instanceProfile }),
+      hibernation: hibernation.supported
     });
     const updated = this.deps.store.update(id, {
       instanceId: instance.instanceId,
       imageId: resolved.imageId,
-      keyPath: key.privateKeyPath
+      keyPath: key.privateKeyPath,
+      keyName: key.keyName,
+      rootVolumeGiB,
+      hibernation: hibernation.supported,
+      hibernationNote: hibernation.supported ? null : hibernation.reason
     });
     timeline.log(id, `instance ${instance.instanceId} requested`);
     if (this.cancelled.has(id)) {
@@ -376,7 +392,7 @@ export class LaunchRunner {
             504,
             `${declared.name} did not answer`,
             `${declared.name} on port ${port} did not answer ${declared.healthPath} in time.`,
-            'The boot log shows how the service started; check the security group allows the port from Prism, then relaunch.'
+            `The boot log shows how ${declared.name} started; check that the security group lets Prism reach port ${port}, then relaunch.`
           );
         }
         await new Promise(resolve => setTimeout(resolve, wait));

@@ -42,6 +42,10 @@ export interface CloudInstance {
   privateIp: string | null;
   publicIp: string | null;
   tags: Record<string, string>;
+  /** When EC2 last started it (ISO); absent where the cloud does not say. */
+  launchTime?: string | null;
+  /** Launched with hibernation enabled (EC2's HibernationOptions.Configured). */
+  hibernation?: boolean;
 }
 
 export interface RunInstanceSpec {
@@ -56,7 +60,15 @@ export interface RunInstanceSpec {
   tags: Record<string, string>;
   /** The instance profile that lets it reach its datasets and report objects; none when it needs neither. */
   instanceProfile?: string;
+  /** Launch with hibernation enabled (EC2 cannot turn it on later). */
+  hibernation?: boolean;
 }
+
+/** The owner's private SSH key, handed out once; `taken` when it already was. */
+export type PrivateKeyHandout =
+  | { keyName: string; privateKey: string }
+  | { keyName: string; takenAt: string }
+  | null;
 
 /** What one workstation's IAM role may do in S3: its datasets, and its own boot report objects. */
 export interface WorkstationRoleSpec {
@@ -78,6 +90,10 @@ export interface Cloud {
   ensureSecurityGroup(): Promise<string>;
   /** The owner's key pair, created once; the private key is kept by the adapter. */
   ensureKeyPair(owner: string): Promise<{ keyName: string; privateKeyPath: string | null }>;
+  /** A new key pair for the owner that later launches use; the earlier ones stay (running workstations hold them). */
+  rotateKeyPair(owner: string): Promise<{ keyName: string; privateKeyPath: string | null; previousKeyName: string | null }>;
+  /** The owner's current private key, the first time only; null when the service holds none. */
+  takePrivateKey(owner: string): Promise<PrivateKeyHandout>;
   /** Idempotent on `launchId` (ClientToken), and finds an existing instance by tag first. */
   runInstance(spec: RunInstanceSpec): Promise<CloudInstance>;
   waitUntilRunning(instanceId: string): Promise<CloudInstance>;
@@ -85,6 +101,10 @@ export interface Cloud {
   findInstances(filter?: { launchId?: string; owner?: string }): Promise<CloudInstance[]>;
   stopInstance(instanceId: string, hibernate?: boolean): Promise<void>;
   startInstance(instanceId: string): Promise<void>;
+  /** Changes a stopped instance's type (ModifyInstanceAttribute). */
+  changeInstanceType(instanceId: string, instanceType: string): Promise<void>;
+  /** Grows the instance's root volume to `sizeGiB` (ModifyVolume); the OS grows its file system at the next boot. */
+  growRootVolume(instanceId: string, sizeGiB: number): Promise<void>;
   terminateInstance(instanceId: string): Promise<void>;
   /** The user data as the instance sees it (used by the boot emulator). */
   readUserData(instanceId: string): Promise<string>;
@@ -129,6 +149,12 @@ export interface WorkstationRecord extends Workstation {
   servicePorts: Record<string, number>;
   keyPath: string | null;
   address: string | null;
+  /** The key pair it was launched with (absent on records before key rotation). */
+  keyName?: string;
+  /** Its root volume as launched, grown for hibernation (absent on older records). */
+  rootVolumeGiB?: number;
+  /** Why it cannot hibernate, for the refusal's hint; null when it can. */
+  hibernationNote?: string | null;
 }
 
 export interface WorkstationStore {

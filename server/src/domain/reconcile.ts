@@ -1,14 +1,15 @@
 /**
  * On start-up, the records are brought in line with what the cloud says,
  * found by the `prism:launch` tag: a workstation stopped or terminated while
- * the service was down shows as such.
+ * the service was down shows as such. Instances carrying the tag that no
+ * record knows are orphans (see orphans.ts): counted here, listed by GET /orphans.
  */
 import type { WorkstationState } from '../contract/events';
-import type { Cloud, CloudInstanceState, DomainLogger, WorkstationStore } from './ports';
+import type { Cloud, CloudInstance, CloudInstanceState, DomainLogger, WorkstationStore } from './ports';
 import type { Timeline } from './timeline';
 import { isSettled } from './workstation-state';
 
-const FROM_CLOUD: Record<CloudInstanceState, WorkstationState> = {
+export const FROM_CLOUD: Record<CloudInstanceState, WorkstationState> = {
   pending: 'pending',
   running: 'running',
   stopping: 'stopping',
@@ -23,7 +24,8 @@ export async function reconcileWithCloud(
   timeline: Timeline,
   logger: DomainLogger
 ): Promise<number> {
-  const instances = new Map((await cloud.findInstances()).map(i => [i.launchId, i]));
+  const found = await cloud.findInstances();
+  const instances = new Map(found.map(i => [i.launchId, i]));
   let changed = 0;
   for (const record of store.listAll()) {
     if (record.state === 'terminated' || record.state === 'failed' || !isSettled(record) || !record.instanceId) {
@@ -38,5 +40,14 @@ export async function reconcileWithCloud(
       changed++;
     }
   }
+  const orphans = orphansAmong(found, store);
+  if (orphans.length) {
+    logger.warn({ orphans: orphans.map(i => i.instanceId) }, 'instances with no record: an admin can adopt or terminate them (GET /orphans)');
+  }
   return changed;
+}
+
+/** Live instances carrying `prism:launch` whose workstation id no record has. */
+export function orphansAmong(instances: CloudInstance[], store: Pick<WorkstationStore, 'get'>): CloudInstance[] {
+  return instances.filter(i => i.launchId && i.state !== 'shutting-down' && i.state !== 'terminated' && !store.get(i.launchId));
 }

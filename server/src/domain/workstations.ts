@@ -8,6 +8,7 @@ import type { Connection, CostReport, LaunchRequest, Workstation } from '../cont
 import type { WorkstationEvent } from '../contract/events';
 import { notFound, PrismError } from './errors';
 import { costReport } from './costs';
+import { cannotHibernate } from './hibernation';
 import { planLaunch } from './launch-plan';
 import type { LaunchRunner } from './launch';
 import type {
@@ -20,6 +21,7 @@ import type {
   WorkstationStore
 } from './ports';
 import { pricePerHour } from './price-table';
+import { sshConfigBlock } from './ssh-config';
 import type { Timeline } from './timeline';
 
 /** What a workstation's disk is when its template version is no longer loaded. */
@@ -113,11 +115,16 @@ export class Workstations {
     const user = template?.user ?? 'ec2-user';
     const host = record.address;
     const jupyterPort = record.servicePorts.jupyter ?? template?.services.find(s => s.name === 'jupyter')?.port;
+    const identityFile = record.keyPath ?? `~/.ssh/${record.keyName ?? `prism-${record.owner}`}.pem`;
+    const ssh = host ? sshConfigBlock(record.name, host, user, identityFile) : null;
     return {
       id,
       jupyterUrl: host && jupyterPort ? `http://${host}:${jupyterPort}/lab?token=${record.jupyterToken}` : null,
-      sshCommand: host ? `ssh -i ${record.keyPath ?? `~/.ssh/prism-${record.owner}.pem`} ${user}@${host}` : null,
-      vscodeUri: host ? `vscode://vscode-remote/ssh-remote+${user}@${host}/home/${user}` : null
+      sshCommand: host ? `ssh -i ${identityFile} ${user}@${host}` : null,
+      vscodeUri: host ? `vscode://vscode-remote/ssh-remote+${user}@${host}/home/${user}` : null,
+      sshHost: ssh?.host ?? null,
+      sshConfig: ssh?.block ?? null,
+      vscodeHostUri: ssh ? `vscode://vscode-remote/ssh-remote+${ssh.host}/home/${user}` : null
     };
   }
 
@@ -132,6 +139,9 @@ export class Workstations {
   async stopWorkstation(owner: string, id: string, hibernate = false): Promise<Workstation> {
     const record = this.owned(owner, id);
     this.requireState(record, ['running'], hibernate ? 'hibernate' : 'stop');
+    if (hibernate && !record.hibernation) {
+      throw cannotHibernate(record);
+    }
     this.deps.timeline.state(id, 'stopping');
     await this.deps.cloud.stopInstance(record.instanceId as string, hibernate);
     return toWorkstation(this.deps.timeline.state(id, hibernate ? 'hibernated' : 'stopped'));
@@ -205,6 +215,7 @@ export function toWorkstation(record: WorkstationRecord): Workstation {
     pricePerHour: record.pricePerHour,
     datasets: record.datasets,
     parameters: record.parameters ?? {},
+    hibernation: record.hibernation ?? false,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     error: record.error ?? null

@@ -12,6 +12,7 @@ import type {
   CloudInstanceState,
   ImageInfo,
   InstanceTypeInfo,
+  PrivateKeyHandout,
   RunInstanceSpec,
   WorkstationRoleSpec
 } from '../ports';
@@ -42,6 +43,11 @@ export class FakeCloud implements Cloud {
   /** Called at each call, before it does anything: lets a test look at the world as the cloud is called. */
   onCall: ((call: CloudCall) => void) | null = null;
   private nextInstance = 1;
+  /** RAM per instance type where a test needs other than 4 GiB. */
+  readonly memoryGiB = new Map<string, number>();
+  /** The owner's current key name once rotated; `prism-<owner>` before. */
+  private readonly keyNames = new Map<string, string>();
+  private readonly takenKeys = new Map<string, string>();
 
   /** Resolving an image for `asked` returns one built for `actual`. */
   imageOfWrongArch(asked: Arch, actual: Arch): void {
@@ -113,7 +119,7 @@ export class FakeCloud implements Cloud {
       instanceType,
       arches: archesOf(instanceType),
       vcpus: 2,
-      memoryGiB: 4
+      memoryGiB: this.memoryGiB.get(instanceType) ?? 4
     }));
   }
 
@@ -122,7 +128,30 @@ export class FakeCloud implements Cloud {
   }
 
   async ensureKeyPair(owner: string): Promise<{ keyName: string; privateKeyPath: string | null }> {
-    return this.call('ensureKeyPair', [owner], () => ({ keyName: `prism-${owner}`, privateKeyPath: `/keys/prism-${owner}.pem` }));
+    return this.call('ensureKeyPair', [owner], () => {
+      const keyName = this.keyNames.get(owner) ?? `prism-${owner}`;
+      return { keyName, privateKeyPath: `/keys/${keyName}.pem` };
+    });
+  }
+
+  async rotateKeyPair(owner: string): Promise<{ keyName: string; privateKeyPath: string | null; previousKeyName: string | null }> {
+    return this.call('rotateKeyPair', [owner], () => {
+      const previousKeyName = this.keyNames.get(owner) ?? `prism-${owner}`;
+      const keyName = `prism-${owner}+${this.keyNames.size + 2}`;
+      this.keyNames.set(owner, keyName);
+      return { keyName, privateKeyPath: `/keys/${keyName}.pem`, previousKeyName };
+    });
+  }
+
+  /** Hands out a made-up key the first time per key name, as the adapter does with its file. */
+  async takePrivateKey(owner: string): Promise<PrivateKeyHandout> {
+    return this.call('takePrivateKey', [owner], () => {
+      const keyName = this.keyNames.get(owner) ?? `prism-${owner}`;
+      const takenAt = this.takenKeys.get(keyName);
+      if (takenAt) return { keyName, takenAt };
+      this.takenKeys.set(keyName, '2025-03-01T09:00:00.000Z');
+      return { keyName, privateKey: `-----BEGIN OPENSSH PRIVATE KEY-----\nfake ${keyName}\n-----END OPENSSH PRIVATE KEY-----\n` };
+    });
   }
 
   /** Idempotent on the launch id, as EC2 is on the ClientToken. */
@@ -158,6 +187,20 @@ export class FakeCloud implements Cloud {
   async startInstance(instanceId: string): Promise<void> {
     return this.call('startInstance', [instanceId], () => {
       this.mustGet(instanceId).state = 'pending';
+    });
+  }
+
+  async changeInstanceType(instanceId: string, instanceType: string): Promise<void> {
+    return this.call('changeInstanceType', [instanceId, instanceType], () => {
+      const instance = this.mustGet(instanceId);
+      if (instance.state !== 'stopped') throw new Error(`fake cloud: ${instanceId} is ${instance.state}, not stopped`);
+      instance.instanceType = instanceType;
+    });
+  }
+
+  async growRootVolume(instanceId: string, sizeGiB: number): Promise<void> {
+    return this.call('growRootVolume', [instanceId, sizeGiB], () => {
+      this.mustGet(instanceId);
     });
   }
 
@@ -201,7 +244,7 @@ export class FakeCloud implements Cloud {
   }
 
   private create(
-    spec: Pick<RunInstanceSpec, 'launchId' | 'instanceType' | 'imageId' | 'tags'> & { userData?: string },
+    spec: Pick<RunInstanceSpec, 'launchId' | 'instanceType' | 'imageId' | 'tags' | 'hibernation'> & { userData?: string },
     state: CloudInstanceState
   ): CloudInstance {
     const n = this.nextInstance++;
@@ -213,7 +256,9 @@ export class FakeCloud implements Cloud {
       imageId: spec.imageId,
       privateIp: `10.0.0.${n}`,
       publicIp: null,
-      tags: { ...spec.tags }
+      tags: { ...spec.tags },
+      launchTime: '2025-03-01T09:00:00.000Z',
+      hibernation: spec.hibernation ?? false
     };
     this.instances.set(instance.instanceId, instance);
     if (spec.userData) {
