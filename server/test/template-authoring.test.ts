@@ -66,7 +66,8 @@ it('refuses the same name and version with 409 and a hint to bump the version', 
 });
 
 it('refuses to overwrite a library template under its own version', async () => {
-  const res = await save(lab('python-ml'));
+  const shipped = /^version: "?([^"\s]+)"?$/m.exec(fs.readFileSync(path.join(templatesDir, 'python-ml.yaml'), 'utf8'))![1];
+  const res = await save(lab('python-ml', shipped));
   expect(res.status).toBe(409);
   expect((await problemOf(res)).code).toBe('TEMPLATE_VERSION_EXISTS');
 });
