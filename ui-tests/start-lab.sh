@@ -31,6 +31,9 @@ export AWS_ACCESS_KEY_ID=testing
 export AWS_SECRET_ACCESS_KEY=testing
 export PRISM_EMULATED_BOOT=1
 export PRISM_DATA_DIR="$work/prism"
+# A copy of the templates: a template a test saves stays in this run's folder.
+cp -R "$root/templates" "$work/templates"
+export PRISM_TEMPLATES_DIR="$work/templates"
 # Without the lead's prism-server shim in the venv, run the built service.
 if ! command -v prism-server >/dev/null; then
   export PRISM_SERVER_COMMAND="${PRISM_SERVER_COMMAND:-node $root/server/bin/prism-server.js}"
