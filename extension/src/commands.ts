@@ -8,6 +8,7 @@ import {
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { refreshIcon } from '@jupyterlab/ui-components';
 
+import { openCatalog } from './catalog/open-catalog';
 import { prismIcon } from './icons';
 import { CommandIDs, IPrismModel } from './tokens';
 import { PrismPanel } from './widgets/PrismPanel';
@@ -51,6 +52,13 @@ export function addCommands(
       shell.activateById(widget.id);
       return widget;
     }
+  });
+
+  commands.addCommand(CommandIDs.openCatalog, {
+    label: trans.__('Open Prism Catalog'),
+    caption: trans.__('Community templates: search, install, rate'),
+    icon: prismIcon,
+    execute: () => openCatalog(app, model, trans)
   });
 
   commands.addCommand(CommandIDs.refresh, {

@@ -56,6 +56,7 @@ async function activatePrism(
   const category = trans.__('Prism');
   palette?.addItem({ command: CommandIDs.open, category });
   palette?.addItem({ command: CommandIDs.refresh, category });
+  palette?.addItem({ command: CommandIDs.openCatalog, category });
   void restorer?.restore(tracker, {
     command: CommandIDs.open,
     name: () => 'prism'

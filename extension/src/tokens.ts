@@ -1,6 +1,8 @@
 import { Token } from '@lumino/coreutils';
 import { ISignal } from '@lumino/signaling';
 
+import type { PrismApi } from './api';
+
 import type {
   Connection,
   LaunchRequest,
@@ -20,6 +22,8 @@ import type {
 export const CommandIDs = {
   /** Open (or bring forward) the Prism panel. */
   open: 'prism:open',
+  /** Open (or bring forward) the community template catalog. */
+  openCatalog: 'prism:open-catalog',
   /** Reload templates and workstations from the service. */
   refresh: 'prism:refresh',
   /** Stop a workstation; args `{ id }`. */
@@ -68,6 +72,12 @@ export interface IPrismModel {
 
   /** The researcher's workstations, newest first. */
   readonly workstations: ReadonlyArray<Workstation>;
+
+  /**
+   * The request seam, for plugins and views that extend the model (the
+   * catalog). It changes when the settings do; read it at each use.
+   */
+  readonly api: PrismApi;
 
   /**
    * Why the last refresh failed (for example the service is unreachable);

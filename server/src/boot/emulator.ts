@@ -38,8 +38,8 @@ export interface BootEmulatorOptions {
   reportUrl?: () => string | null;
 }
 
-/** What the sandboxed script may see of the service's environment: never its token. */
-const PASSED_ENV = /^(PATH|LANG|LC_[A-Z]+|TMPDIR|TZ|AWS_[A-Z_]+|PRISM_AWS_ENDPOINT)$/;
+/** What the sandboxed script may see of the service's environment: never its token; the idle agent's interval, which tests shorten. */
+const PASSED_ENV = /^(PATH|LANG|LC_[A-Z]+|TMPDIR|TZ|AWS_[A-Z_]+|PRISM_AWS_ENDPOINT|PRISM_AGENT_INTERVAL_SECONDS)$/;
 const HALT_GRACE_MS = 10_000;
 
 export function createBootEmulator({
