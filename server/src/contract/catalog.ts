@@ -3,7 +3,6 @@
  * by the service and the extension.
  */
 import type { Arch } from './events';
-import type { TemplateDiagnostic } from '../domain/template';
 
 export interface Rating {
   /** Mean of the users' ratings, 1..5, one decimal; 0 when there are none. */
@@ -55,5 +54,3 @@ export interface ReviewRequest {
   rating: number;
   text?: string;
 }
-
-export type { TemplateDiagnostic };
