@@ -15,6 +15,7 @@ import type {
   Problem,
   WorkstationEvent
 } from '../../server/src/contract/events';
+import type { ITemplateValidation } from './tokens';
 
 /** Where the service is and how to show who we are. */
 export interface IServiceOptions {
@@ -89,6 +90,22 @@ export class PrismApi {
   /** @throws {PrismRequestError} */
   listTemplates(): Promise<TemplateSummary[]> {
     return this.request('templates');
+  }
+
+  /** @throws {PrismRequestError} */
+  validateTemplate(yaml: string, fileName: string): Promise<ITemplateValidation> {
+    return this.request('templates/validate', {
+      method: 'POST',
+      body: JSON.stringify({ yaml, fileName })
+    });
+  }
+
+  /** @throws {PrismRequestError} */
+  saveTemplate(yaml: string): Promise<TemplateSummary> {
+    return this.request('templates', {
+      method: 'POST',
+      body: JSON.stringify({ yaml })
+    });
   }
 
   /** @throws {PrismRequestError} */

@@ -8,6 +8,7 @@ import {
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { refreshIcon } from '@jupyterlab/ui-components';
 
+import { TemplateBuilder } from './builder/TemplateBuilder';
 import { openCatalog } from './catalog/open-catalog';
 import { prismIcon } from './icons';
 import { CommandIDs, IPrismModel } from './tokens';
@@ -49,6 +50,24 @@ export function addCommands(
       if (!widget.isAttached) {
         shell.add(widget, 'main');
       }
+      shell.activateById(widget.id);
+      return widget;
+    }
+  });
+
+  let builders = 0;
+  commands.addCommand(CommandIDs.buildTemplate, {
+    label: trans.__('New Prism Template'),
+    caption: trans.__('Compose a workstation template from a parent, with a live YAML preview'),
+    icon: prismIcon,
+    execute: () => {
+      const content = new TemplateBuilder(model, commands, trans);
+      const widget = new MainAreaWidget({ content });
+      widget.id = `jp-Prism-builder-${++builders}`;
+      widget.title.label = trans.__('New Prism Template');
+      widget.title.icon = prismIcon;
+      widget.title.closable = true;
+      shell.add(widget, 'main');
       shell.activateById(widget.id);
       return widget;
     }

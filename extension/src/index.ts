@@ -57,6 +57,8 @@ async function activatePrism(
   palette?.addItem({ command: CommandIDs.open, category });
   palette?.addItem({ command: CommandIDs.refresh, category });
   palette?.addItem({ command: CommandIDs.openCatalog, category });
+  launcher?.add({ command: CommandIDs.buildTemplate, category, rank: 1 });
+  palette?.addItem({ command: CommandIDs.buildTemplate, category });
   void restorer?.restore(tracker, {
     command: CommandIDs.open,
     name: () => 'prism'

@@ -14,7 +14,12 @@ import type {
 import { IServiceOptions, PrismApi, problemOf } from './api';
 import { LaunchView } from './launch-view';
 import { openRealtime, PrismSocket } from './realtime';
-import type { ILaunchView, IPrismModel, ServiceStatus } from './tokens';
+import type {
+  ILaunchView,
+  IPrismModel,
+  ITemplateValidation,
+  ServiceStatus
+} from './tokens';
 
 /** How long to gather events of unknown workstations before reloading. */
 const UNKNOWN_WORKSTATION_DELAY_MS = 300;
@@ -118,6 +123,16 @@ export class PrismModel implements IPrismModel, IDisposable {
 
   connectionOf(id: string): Promise<Connection> {
     return this._api.connectionOf(id);
+  }
+
+  validateTemplate(yaml: string, fileName: string): Promise<ITemplateValidation> {
+    return this._api.validateTemplate(yaml, fileName);
+  }
+
+  async saveTemplate(yaml: string): Promise<TemplateSummary> {
+    const saved = await this._api.saveTemplate(yaml);
+    await this.refresh();
+    return saved;
   }
 
   dispose(): void {

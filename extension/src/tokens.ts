@@ -31,8 +31,29 @@ export const CommandIDs = {
   /** Start a stopped workstation; args `{ id }`. */
   start: 'prism:start',
   /** Terminate a workstation after the researcher confirms; args `{ id }`. */
-  terminate: 'prism:terminate'
+  terminate: 'prism:terminate',
+  /** Open a new visual template builder in the main area. */
+  buildTemplate: 'prism:build-template'
 } as const;
+
+/** One problem the service found in a template, where the author can fix it. */
+export interface ITemplateDiagnostic {
+  /** The file name the text was checked as. */
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly column: number;
+  readonly message: string;
+  /** What to change to fix it. */
+  readonly hint: string;
+}
+
+/** The service's verdict on a template's text. */
+export interface ITemplateValidation {
+  readonly valid: boolean;
+  readonly diagnostics: ReadonlyArray<ITemplateDiagnostic>;
+}
 
 /** How the extension currently reaches the Prism service. */
 export type ServiceStatus = 'connecting' | 'connected' | 'disconnected';
@@ -134,6 +155,24 @@ export interface IPrismModel {
    * @throws {PrismRequestError} when the workstation is not ready or unknown.
    */
   connectionOf(id: string): Promise<Connection>;
+
+  /**
+   * Check a template's YAML as the service would load it, its parent
+   * looked up in the service's library.
+   *
+   * @throws {PrismRequestError} when the service cannot be asked.
+   */
+  validateTemplate(yaml: string, fileName: string): Promise<ITemplateValidation>;
+
+  /**
+   * Save a template's YAML as a new version in the service's library, then
+   * reload `templates` so it can be launched at once.
+   *
+   * @returns the saved template as the launcher shows it.
+   * @throws {PrismRequestError} `TEMPLATE_INVALID`, `TEMPLATE_VERSION_EXISTS`
+   *   or `FORBIDDEN` (not an admin) when the service refuses it.
+   */
+  saveTemplate(yaml: string): Promise<TemplateSummary>;
 }
 
 /** The Prism model, for plugins that extend the main one. */

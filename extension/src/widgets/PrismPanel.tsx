@@ -1,5 +1,6 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import {
+  addIcon,
   Button,
   ReactWidget,
   refreshIcon,
@@ -84,6 +85,14 @@ function PrismView(props: {
         <span className="jp-Prism-status" data-status={model.status}>
           {statusText(model.status, trans)}
         </span>
+        <Button
+          minimal
+          className="jp-Prism-newTemplate"
+          title={trans.__('New Prism Template')}
+          onClick={() => void commands.execute(CommandIDs.buildTemplate)}
+        >
+          <addIcon.react tag="span" /> {trans.__('New template')}
+        </Button>
         <Button
           minimal
           className="jp-Prism-refresh"
