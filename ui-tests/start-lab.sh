@@ -34,6 +34,9 @@ export PRISM_DATA_DIR="$work/prism"
 # A copy of the templates: a template a test saves stays in this run's folder.
 cp -R "$root/templates" "$work/templates"
 export PRISM_TEMPLATES_DIR="$work/templates"
+# A small community catalog in moto's S3 (ui-tests/seed-catalog.py).
+python "$here/seed-catalog.py" "$PRISM_AWS_ENDPOINT"
+export PRISM_CATALOG_URL=s3://prism-ui-catalog/index.json
 # Without the lead's prism-server shim in the venv, run the built service.
 if ! command -v prism-server >/dev/null; then
   export PRISM_SERVER_COMMAND="${PRISM_SERVER_COMMAND:-node $root/server/bin/prism-server.js}"
