@@ -6,6 +6,7 @@ import http from 'node:http';
 import express from 'express';
 import type { Health } from './contract/api';
 import type { CommunityCatalog } from './domain/catalog';
+import { cloudReachability } from './domain/cloud-reachability';
 import { IdleWatch } from './domain/idle-watch';
 import { OwnerKeys } from './domain/keys';
 import { LaunchRunner, type LaunchSettings } from './domain/launch';
@@ -160,10 +161,7 @@ function cachedCloudHealth(cloud: Cloud, region: string): () => Promise<Health['
     if (cached && Date.now() - cached.at < CLOUD_HEALTH_TTL_MS) {
       return cached.value;
     }
-    const value = await cloud
-      .identity()
-      .then(id => ({ reachable: true, region: id.region, account: id.account }))
-      .catch(() => ({ reachable: false, region, account: null }));
+    const value = await cloudReachability(cloud, region);
     cached = { at: Date.now(), value };
     return value;
   };

@@ -2,6 +2,7 @@
  * prism-server: parse the environment once, start the service, and own
  * shutdown (stop accepting, let launches finish or hand off, exit after a hard timeout).
  */
+import { profileRegion } from './aws/region';
 import { ConfigError, parseConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { startService, tokenFile } from './service';
@@ -15,6 +16,9 @@ export async function main(): Promise<void> {
   } catch (error) {
     process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
     process.exit(2);
+  }
+  if (!process.env.PRISM_REGION && !process.env.AWS_REGION) {
+    config = { ...config, region: (await profileRegion()) ?? config.region };
   }
   const logger = createLogger(config.logLevel);
   try {

@@ -17,6 +17,8 @@ import { createBootEmulator, withEmulatedBoot } from './boot/emulator';
 import { createTemplateInstaller } from './catalog/template-installer';
 import type { Config } from './config';
 import { CommunityCatalog } from './domain/catalog';
+import { cloudReachability } from './domain/cloud-reachability';
+import type { Cloud } from './domain/ports';
 import { reconcileWithCloud } from './domain/reconcile';
 import { createTokenIdentity } from './identity/token-identity';
 import type { Logger } from './logger';
@@ -127,6 +129,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     reportUrl = `${origin}${config.baseUrl.replace(/\/$/, '')}`;
   }
   app.idle.start(IDLE_CHECK_MS);
+  void reportCredentials(cloud, config.region, logger);
   logger.info({ url: `${origin}${config.baseUrl}`, region: config.region, emulatedBoot: config.emulatedBoot }, 'prism-server listening');
 
   // Emulated machines ran in the previous service process; power them on again first.
@@ -181,4 +184,14 @@ function createSessionToken(dataDir: string): string {
   const token = crypto.randomBytes(32).toString('base64url');
   fs.writeFileSync(tokenFile(dataDir), `${token}\n`, { mode: 0o600 });
   return token;
+}
+
+/** The service starts either way, so the researcher sees the message in JupyterLab (GET /health) as well as here. */
+async function reportCredentials(cloud: Cloud, region: string, logger: Logger): Promise<void> {
+  const cloudHealth = await cloudReachability(cloud, region);
+  if (cloudHealth.problem) {
+    logger.warn({ code: cloudHealth.problem.code, region, hint: cloudHealth.problem.hint }, `AWS credentials do not work: ${cloudHealth.problem.title}`);
+  } else {
+    logger.info({ account: cloudHealth.account, region }, 'AWS credentials work');
+  }
 }

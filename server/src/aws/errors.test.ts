@@ -17,6 +17,22 @@ describe('turning AWS errors into problems a person can act on', () => {
     expect(problem.hint).toMatch(/IAM/);
   });
 
+  it('carries the policy statement that grants the refused action', () => {
+    const problem = toPrismError(serviceError('AccessDenied', 'User is not authorized to perform: iam:PassRole', 'client', 403), 'iam:PassRole');
+    expect(problem).toMatchObject({
+      code: 'AWS_PERMISSION_DENIED',
+      policyStatement: {
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: 'arn:aws:iam::*:role/prism-ws-*',
+        Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } }
+      }
+    });
+    expect(toPrismError(serviceError('UnauthorizedOperation', 'no'), 'ec2:RunInstances')).toMatchObject({
+      policyStatement: { Sid: 'Allowec2RunInstances', Action: 'ec2:RunInstances', Resource: '*' }
+    });
+  });
+
   it.each(['InstanceLimitExceeded', 'VcpuLimitExceeded'])('points %s at Service Quotas', name => {
     const problem = toPrismError(serviceError(name, 'You have requested more vCPU capacity'), 'ec2:RunInstances');
     expect(problem).toMatchObject({ code: 'QUOTA_EXCEEDED', status: 429 });

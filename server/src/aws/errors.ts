@@ -3,7 +3,8 @@
  * person reading it can act on. `action` is the IAM action that was called
  * (`ec2:RunInstances`), so a permission problem names what to grant.
  */
-import { PrismError } from '../domain/errors';
+import { PermissionDeniedError, PrismError } from '../domain/errors';
+import { policyStatementFor } from './policy-statement';
 
 interface SdkErrorShape {
   name?: string;
@@ -61,12 +62,10 @@ export function toPrismError(error: unknown, action: string): PrismError {
   const message = sdk.message ?? String(error);
 
   if (PERMISSION_DENIED.has(name)) {
-    return new PrismError(
-      'AWS_PERMISSION_DENIED',
-      403,
-      'Not allowed by AWS',
+    return new PermissionDeniedError(
       `AWS refused ${action}: ${message}`,
-      `Allow '${action}' in the IAM policy of the role or user Prism runs as (docs/admin-guide.md lists the whole policy).`
+      `Allow '${action}' in the IAM policy of the role or user Prism runs as: add the policyStatement shown with this problem (docs/iam-policy.json is the whole policy).`,
+      policyStatementFor(action)
     );
   }
   if (QUOTA_EXCEEDED.has(name)) {

@@ -1,12 +1,18 @@
 /**
  * The REST resources of API v1, shared by the service and the extension.
  */
-import type { Arch, WorkstationState, LaunchPhase } from './events';
+import type { Arch, WorkstationState, LaunchPhase, PolicyStatement } from './events';
 
 export interface Health {
   status: 'ok' | 'degraded';
   version: string;
-  cloud: { reachable: boolean; region: string; account: string | null };
+  cloud: {
+    reachable: boolean;
+    region: string;
+    account: string | null;
+    /** Why the cloud cannot be reached (no or rejected credentials, no network); absent when reachable. */
+    problem?: { code: string; title: string; hint: string };
+  };
 }
 
 export interface Me {
@@ -113,7 +119,7 @@ export interface Workstation {
   createdAt: string;
   updatedAt: string;
   /** Set when the launch failed. */
-  error?: { code: string; title: string; detail: string; hint: string } | null;
+  error?: { code: string; title: string; detail: string; hint: string; policyStatement?: PolicyStatement } | null;
 }
 
 export interface Connection {

@@ -37,6 +37,17 @@ export interface Problem {
   detail: string;
   code: string;
   hint: string;
+  /** `AWS_PERMISSION_DENIED` only: the IAM policy statement that grants the refused action. */
+  policyStatement?: PolicyStatement;
+}
+
+/** One statement of an IAM policy, spelled as AWS's policy JSON spells it. */
+export interface PolicyStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string;
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, string>>;
 }
 
 export interface ProgressEvent {

@@ -1,3 +1,5 @@
+import type { PolicyStatement } from '../contract/events';
+
 /**
  * The one error type the domain throws. The HTTP layer renders it as
  * problem+json; `code` is stable, `hint` says what to do next.
@@ -12,6 +14,17 @@ export class PrismError extends Error {
   ) {
     super(detail);
     this.name = 'PrismError';
+  }
+}
+
+/** AWS refused an IAM action; the problem carries the statement that grants it, ready to paste. */
+export class PermissionDeniedError extends PrismError {
+  constructor(
+    detail: string,
+    hint: string,
+    readonly policyStatement: PolicyStatement
+  ) {
+    super('AWS_PERMISSION_DENIED', 403, 'Not allowed by AWS', detail, hint);
   }
 }
 

@@ -10,7 +10,7 @@ import type { Problem } from '../contract/events';
 import { normalPrefix, renderBootstrap } from './bootstrap';
 import { BootWatch } from './boot-watch';
 import type { Activity } from './idle';
-import { PrismError } from './errors';
+import { PermissionDeniedError, PrismError } from './errors';
 import { hibernationRootVolumeGiB, hibernationSupport } from './hibernation';
 import type {
   BootReport,
@@ -437,7 +437,7 @@ export class LaunchRunner {
     logger.warn({ workstation: id, code: problem.code, err: error instanceof PrismError ? undefined : error }, 'launch failed');
     timeline.progress(id, 'failed', problem.detail, undefined, problem);
     const record = timeline.state(id, 'failed', {
-      error: { code: problem.code, title: problem.title, detail: problem.detail, hint: problem.hint }
+      error: { code: problem.code, title: problem.title, detail: problem.detail, hint: problem.hint, policyStatement: problem.policyStatement }
     });
     if (record.instanceId) {
       // A failed launch must not leave a billed instance behind.
@@ -548,7 +548,8 @@ export function toProblem(error: unknown): Problem {
       status: error.status,
       detail: error.detail,
       code: error.code,
-      hint: error.hint
+      hint: error.hint,
+      ...(error instanceof PermissionDeniedError && { policyStatement: error.policyStatement })
     };
   }
   return {
