@@ -7,11 +7,13 @@ import { ServerConnection } from '@jupyterlab/services';
 
 import type {
   Connection,
+  CostReport,
   LaunchRequest,
   TemplateSummary,
   Workstation
 } from '../../server/src/contract/api';
 import type {
+  IdleEvent,
   Problem,
   WorkstationEvent
 } from '../../server/src/contract/events';
@@ -130,6 +132,27 @@ export class PrismApi {
     await this.request(`instances/${encodeURIComponent(id)}/${action}`, {
       method: 'POST'
     });
+  }
+
+  /** @throws {PrismRequestError} */
+  resizeWorkstation(id: string, size: string): Promise<Workstation> {
+    return this.request(`instances/${encodeURIComponent(id)}/resize`, {
+      method: 'POST',
+      body: JSON.stringify({ size })
+    });
+  }
+
+  /** The `postponed` idle event. @throws {PrismRequestError} */
+  keepRunning(id: string, hours: number): Promise<IdleEvent> {
+    return this.request(`instances/${encodeURIComponent(id)}/keep-running`, {
+      method: 'POST',
+      body: JSON.stringify({ hours })
+    });
+  }
+
+  /** @throws {PrismRequestError} */
+  costs(): Promise<CostReport> {
+    return this.request('costs');
   }
 
   /** @throws {PrismRequestError} */

@@ -3,11 +3,13 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import type {
   Connection,
+  CostReport,
   LaunchRequest,
   TemplateSummary,
   Workstation
 } from '../../server/src/contract/api';
 import type {
+  IdleEvent,
   Problem,
   WorkstationEvent
 } from '../../server/src/contract/events';
@@ -51,6 +53,9 @@ export class PrismModel implements IPrismModel, IDisposable {
   get problem(): Problem | null {
     return this._problem;
   }
+  get idleWarned(): ISignal<IPrismModel, IdleEvent> {
+    return this._idleWarned;
+  }
   get api(): PrismApi {
     return this._api;
   }
@@ -76,6 +81,10 @@ export class PrismModel implements IPrismModel, IDisposable {
 
   launchViewOf(id: string): ILaunchView | null {
     return this._views.get(id) ?? null;
+  }
+
+  idleWarningOf(id: string): IdleEvent | null {
+    return this._idleWarnings.get(id) ?? null;
   }
 
   /**
@@ -114,6 +123,26 @@ export class PrismModel implements IPrismModel, IDisposable {
   async startWorkstation(id: string): Promise<void> {
     await this._api.changeWorkstation(id, 'start');
     await this._loadWorkstations();
+  }
+
+  async hibernateWorkstation(id: string): Promise<void> {
+    await this._api.changeWorkstation(id, 'hibernate');
+    await this._loadWorkstations();
+  }
+
+  async resizeWorkstation(id: string, size: string): Promise<void> {
+    await this._api.resizeWorkstation(id, size);
+    await this._loadWorkstations();
+  }
+
+  async keepRunning(id: string, hours: number): Promise<void> {
+    await this._api.keepRunning(id, hours);
+    this._idleWarnings.delete(id);
+    this._changed.emit();
+  }
+
+  costs(): Promise<CostReport> {
+    return this._api.costs();
   }
 
   async terminateWorkstation(id: string): Promise<void> {
@@ -158,6 +187,10 @@ export class PrismModel implements IPrismModel, IDisposable {
     socket.on('instance:progress', event => this._receive(event));
     socket.on('instance:log', event => this._receive(event));
     socket.on('instance:state', event => this._receive(event));
+    socket.on('instance:idle-warning', event => {
+      this._receive(event);
+      this._idleWarned.emit(event);
+    });
     return socket;
   }
 
@@ -198,10 +231,12 @@ export class PrismModel implements IPrismModel, IDisposable {
     try {
       const history = await this._api.eventsOf(id);
       const view = LaunchView.fromWorkstation(workstation);
-      for (const event of [...history, ...arrived]) {
+      const events = [...history, ...arrived];
+      for (const event of events) {
         view.apply(event);
       }
       this._views.set(id, view);
+      this._foldIdle(id, events);
     } catch (reason) {
       if (!this._views.has(id)) {
         this._views.set(id, LaunchView.fromWorkstation(workstation));
@@ -223,6 +258,7 @@ export class PrismModel implements IPrismModel, IDisposable {
       this._views.set(event.id, view);
     }
     view.apply(event);
+    this._foldIdle(event.id, [event]);
     const known = this._updateWorkstation(event);
     if (!known) {
       this._reloadSoon();
@@ -255,6 +291,23 @@ export class PrismModel implements IPrismModel, IDisposable {
     return true;
   }
 
+  /**
+   * Keep the pending idle action current: a warning sets it; keeping it
+   * running, the action itself, or any state but running clears it.
+   */
+  private _foldIdle(id: string, events: ReadonlyArray<WorkstationEvent>): void {
+    for (const event of events) {
+      if (event.kind === 'idle' && event.status === 'warning') {
+        this._idleWarnings.set(id, event);
+      } else if (
+        event.kind === 'idle' ||
+        (event.kind === 'state' && event.state !== 'running')
+      ) {
+        this._idleWarnings.delete(id);
+      }
+    }
+  }
+
   /** Events of a workstation launched elsewhere (another tab, the CLI). */
   private _reloadSoon(): void {
     window.clearTimeout(this._unknownTimer);
@@ -283,10 +336,12 @@ export class PrismModel implements IPrismModel, IDisposable {
   private _workstations: Workstation[] = [];
   private _problem: Problem | null = null;
   private _views = new Map<string, LaunchView>();
+  private _idleWarnings = new Map<string, IdleEvent>();
   private _arriving = new Map<string, WorkstationEvent[]>();
   private _refreshing: Promise<void> | null = null;
   private _refreshAgain = false;
   private _unknownTimer = 0;
   private _isDisposed = false;
   private _changed = new Signal<IPrismModel, void>(this);
+  private _idleWarned = new Signal<IPrismModel, IdleEvent>(this);
 }

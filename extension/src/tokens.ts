@@ -5,11 +5,13 @@ import type { PrismApi } from './api';
 
 import type {
   Connection,
+  CostReport,
   LaunchRequest,
   TemplateSummary,
   Workstation
 } from '../../server/src/contract/api';
 import type {
+  IdleEvent,
   LaunchPhase,
   Problem,
   WorkstationState
@@ -32,6 +34,14 @@ export const CommandIDs = {
   start: 'prism:start',
   /** Terminate a workstation after the researcher confirms; args `{ id }`. */
   terminate: 'prism:terminate',
+  /** Hibernate a running workstation (RAM kept on its disk); args `{ id }`. */
+  hibernate: 'prism:hibernate',
+  /** Pick another size of the same arch, then resize; args `{ id }`. */
+  resize: 'prism:resize',
+  /** Postpone a workstation's idle stop or hibernation by one hour; args `{ id }`. */
+  keepRunning: 'prism:keep-running',
+  /** Open (or bring forward) what the workstations cost this month. */
+  openCosts: 'prism:open-costs',
   /** Open a new visual template builder in the main area. */
   buildTemplate: 'prism:build-template'
 } as const;
@@ -95,6 +105,12 @@ export interface IPrismModel {
   readonly workstations: ReadonlyArray<Workstation>;
 
   /**
+   * Emitted with each `instance:idle-warning`: the workstation will be
+   * stopped or hibernated at `actAt` unless kept running.
+   */
+  readonly idleWarned: ISignal<IPrismModel, IdleEvent>;
+
+  /**
    * The request seam, for plugins and views that extend the model (the
    * catalog). It changes when the settings do; read it at each use.
    */
@@ -112,6 +128,14 @@ export interface IPrismModel {
    * @returns null for a workstation the model does not know.
    */
   launchViewOf(id: string): ILaunchView | null;
+
+  /**
+   * The idle action pending on a running workstation, as last warned.
+   *
+   * @returns null when none is pending (never warned, kept running, or no
+   *   longer running).
+   */
+  idleWarningOf(id: string): IdleEvent | null;
 
   /**
    * Reload templates and workstations, and replay the history of every
@@ -141,6 +165,38 @@ export interface IPrismModel {
    * @throws {PrismRequestError} when the service refuses.
    */
   startWorkstation(id: string): Promise<void>;
+
+  /**
+   * Hibernate a running workstation launched with `hibernation`.
+   *
+   * @throws {PrismRequestError} `HIBERNATION_UNSUPPORTED` (the hint says to
+   *   stop instead) or `INVALID_STATE` when the service refuses.
+   */
+  hibernateWorkstation(id: string): Promise<void>;
+
+  /**
+   * Change a workstation's size within its arch; a running one is stopped,
+   * changed and started again.
+   *
+   * @throws {PrismRequestError} `SIZE_NOT_FOR_ARCH`, `INVALID_STATE` or
+   *   `HIBERNATION_UNSUPPORTED` when the service refuses.
+   */
+  resizeWorkstation(id: string, size: string): Promise<void>;
+
+  /**
+   * Postpone the idle action of a running workstation by `hours`.
+   *
+   * @throws {PrismRequestError} `INVALID_STATE` unless it is running.
+   */
+  keepRunning(id: string, hours: number): Promise<void>;
+
+  /**
+   * What the researcher's workstations cost this month and where it is
+   * heading.
+   *
+   * @throws {PrismRequestError} when the service cannot be asked.
+   */
+  costs(): Promise<CostReport>;
 
   /**
    * Terminate a workstation; its volumes outlive it.
@@ -181,5 +237,5 @@ export const IPrismModel = new Token<IPrismModel>(
   'The Prism model: templates, workstations and their launches.'
 );
 
-export type { Connection, LaunchRequest, TemplateSummary, Workstation };
-export type { LaunchPhase, Problem, WorkstationState };
+export type { Connection, CostReport, LaunchRequest, TemplateSummary, Workstation };
+export type { IdleEvent, LaunchPhase, Problem, WorkstationState };
