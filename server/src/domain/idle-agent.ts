@@ -1,7 +1,8 @@
 /**
  * The idle agent a workstation runs once ready (docs/idle.md): a python3
  * script that every minute reports what the workstation is doing — busy
- * kernels, terminals, SSH sessions, CPU, running jobs — as an `activity`
+ * kernels, terminals, SSH sessions, CPU, running jobs — and, for the
+ * monitoring graphs, memory, disk and network totals, as an `activity`
  * boot report, through the same channel and with the same launch token as
  * the bootstrap. A systemd service on a real instance; in a dry run (the
  * boot emulator) a background process whose pid is in $ROOT/run/agent.pid,
@@ -72,6 +73,7 @@ export function idleAgentCommands({ report }: IdleAgentInput): string[] {
 
 const AGENT_SCRIPT = String.raw`"""Prism idle agent: reports this workstation's activity (docs/idle.md). Generated; do not edit."""
 import json, os, subprocess, sys, time, urllib.request
+from datetime import datetime, timezone
 
 
 def settings(path):
@@ -166,6 +168,50 @@ def sample():
     return {"at": time.monotonic(), "total": total, "idle": idle, "processes": processes()}
 
 
+def memory():
+    """Used = total − available, as free(1) counts it."""
+    values = {}
+    with open("/proc/meminfo") as f:
+        for row in f:
+            key, _, rest = row.partition(":")
+            values[key] = int(rest.split()[0])
+    total, used = values["MemTotal"], values["MemTotal"] - values.get("MemAvailable", values.get("MemFree", 0))
+    return round(100.0 * used / total, 1), round(used / 1024.0, 1)
+
+
+def disk():
+    """The root file system; in a dry run the sandbox's folder, which is where its files go."""
+    stat = os.statvfs((CONF.get("ROOT") or "/") if DRY_RUN else "/")
+    total = stat.f_blocks * stat.f_frsize
+    used = total - stat.f_bfree * stat.f_frsize
+    return round(100.0 * used / total, 1) if total else 0.0
+
+
+def network():
+    """Bytes received and sent since boot over every interface but loopback (the service makes rates)."""
+    rx = tx = 0
+    with open("/proc/net/dev") as f:
+        for row in list(f)[2:]:
+            name, _, counters = row.partition(":")
+            if name.strip() != "lo":
+                fields = counters.split()
+                rx, tx = rx + int(fields[0]), tx + int(fields[8])
+    return rx, tx
+
+
+def resources():
+    """Memory, disk and network for the monitoring graphs (docs/monitoring.md); what cannot be read is left out."""
+    found = {}
+    for read, keys in ((memory, ("memoryPercent", "memoryUsedMiB")), (disk, ("diskPercent",)),
+                       (network, ("networkRxBytes", "networkTxBytes"))):
+        try:
+            values = read()
+            found.update(zip(keys, values if isinstance(values, tuple) else (values,)))
+        except (OSError, ValueError, KeyError, IndexError, ZeroDivisionError):
+            pass
+    return found
+
+
 def activity(before, after):
     seconds = max(after["at"] - before["at"], 0.001)
     deltas = [ticks - before["processes"].get(pid, ticks) for pid, ticks in after["processes"].items()]
@@ -184,7 +230,9 @@ def activity(before, after):
         "loadAverage": round(os.getloadavg()[0], 2),
         "runningJobs": sum(1 for d in deltas if 100.0 * d / (seconds * TICKS) > JOB_CPU_PERCENT),
         "intervalSeconds": INTERVAL,
-        "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        # Milliseconds: the service divides byte counts by the time between two reports.
+        "at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+        **resources(),
     }
 
 

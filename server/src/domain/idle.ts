@@ -47,6 +47,14 @@ export interface Activity {
   intervalSeconds?: number;
   /** ISO 8601, the workstation's clock; the rules go by the service's clock. */
   at?: string;
+  /** For the monitoring graphs only (domain/metrics.ts); absent from older agents. */
+  memoryPercent?: number;
+  memoryUsedMiB?: number;
+  /** Of `/`. */
+  diskPercent?: number;
+  /** Totals since the workstation booted, loopback excluded; the service makes rates of them. */
+  networkRxBytes?: number;
+  networkTxBytes?: number;
 }
 
 /** What keeps the workstation busy under `rule`; empty when it is idle. */

@@ -15,5 +15,11 @@ export const ActivitySchema = z.object({
   loadAverage: z.number().min(0),
   runningJobs: count,
   intervalSeconds: z.number().positive().max(86_400).optional(),
+  // For the monitoring graphs (docs/monitoring.md); an older agent sends none.
+  memoryPercent: z.number().min(0).max(100).optional(),
+  memoryUsedMiB: z.number().min(0).optional(),
+  diskPercent: z.number().min(0).max(100).optional(),
+  networkRxBytes: z.number().min(0).optional(),
+  networkTxBytes: z.number().min(0).optional(),
   at: z.string().max(40).optional()
 });
