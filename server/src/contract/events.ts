@@ -2,6 +2,7 @@
  * The socket.io event maps shared by the service and the extension.
  * Part of API v1 (see docs/api.md): extend, never change a field's meaning.
  */
+import type { MetricsEvent } from './metrics';
 
 /** The phases of a launch, in the order they happen. */
 export const LAUNCH_PHASES = [
@@ -114,6 +115,8 @@ export interface ServerToClientEvents {
   'instance:state': (event: StateEvent) => void;
   /** The workstation will be stopped or hibernated at `actAt` unless kept running (POST /instances/:id/keep-running). */
   'instance:idle-warning': (event: IdleEvent) => void;
+  /** A new monitoring point of one of the owner's workstations (docs/monitoring.md); not kept in its history. */
+  'instance:metrics': (event: MetricsEvent) => void;
 }
 
 /** Acknowledgement shape for client requests over the socket. */
