@@ -12,7 +12,7 @@ import { PRICE_TABLE_DATE } from './price-table';
 export const GP3_USD_PER_GIB_MONTH = 0.08;
 const HOURS_PER_MONTH = 730;
 
-interface Interval {
+export interface Interval {
   state: WorkstationState;
   from: number;
   to: number;
@@ -46,7 +46,7 @@ export function costReport(
 }
 
 /** The workstation's states over time, from its own history. */
-function statesOf(record: WorkstationRecord, events: WorkstationEvent[], now: number): Interval[] {
+export function statesOf(record: WorkstationRecord, events: WorkstationEvent[], now: number): Interval[] {
   const changes: { state: WorkstationState; at: number }[] = [
     { state: 'pending', at: Date.parse(record.createdAt) },
     ...events.flatMap(e => (e.kind === 'state' ? [{ state: e.state, at: Date.parse(e.at) }] : []))
@@ -58,6 +58,32 @@ function statesOf(record: WorkstationRecord, events: WorkstationEvent[], now: nu
   }));
 }
 
+const BILLED_RUNNING: WorkstationState[] = ['running', 'stopping'];
+const EXISTING: WorkstationState[] = ['pending', 'running', 'stopping', 'stopped', 'hibernated'];
+
+function hoursIn(intervals: Interval[], states: WorkstationState[], from: number, to: number): number {
+  return intervals
+    .filter(i => states.includes(i.state))
+    .reduce((h, i) => h + Math.max(0, Math.min(i.to, to) - Math.max(i.from, from)) / 3_600_000, 0);
+}
+
+const storagePerHour = (volumeGiB: number): number => (volumeGiB * GP3_USD_PER_GIB_MONTH) / HOURS_PER_MONTH;
+
+/** Dollars spent between `from` and `to` (ms): compute while running, the root volume while it exists. Unrounded. */
+export function spendBetween(record: WorkstationRecord, intervals: Interval[], volumeGiB: number, from: number, to: number): number {
+  return (
+    hoursIn(intervals, BILLED_RUNNING, from, to) * (record.pricePerHour ?? 0) +
+    hoursIn(intervals, EXISTING, from, to) * storagePerHour(volumeGiB)
+  );
+}
+
+/** Dollars per hour in its present state; nothing once it is gone. */
+export function costPerHourOf(record: WorkstationRecord, volumeGiB: number): number {
+  if (record.state === 'terminated' || record.state === 'failed') return 0;
+  const running = record.state === 'running' || record.state === 'pending' || record.state === 'stopping';
+  return storagePerHour(volumeGiB) + (running ? (record.pricePerHour ?? 0) : 0);
+}
+
 function costOf(
   record: WorkstationRecord,
   intervals: Interval[],
@@ -65,19 +91,11 @@ function costOf(
   month: { start: number; end: number; now: number }
 ): WorkstationCost {
   const price = record.pricePerHour ?? 0;
-  const hoursIn = (states: WorkstationState[]): number =>
-    intervals
-      .filter(i => states.includes(i.state))
-      .reduce((h, i) => h + Math.max(0, Math.min(i.to, month.now) - Math.max(i.from, month.start)) / 3_600_000, 0);
-  const hoursRunning = hoursIn(['running', 'stopping']);
-  const hoursStopped = hoursIn(['stopped', 'hibernated']);
-  const hoursExisting = hoursIn(['pending', 'running', 'stopping', 'stopped', 'hibernated']);
-  const storagePerHour = (volumeGiB * GP3_USD_PER_GIB_MONTH) / HOURS_PER_MONTH;
-  const spend = hoursRunning * price + hoursExisting * storagePerHour;
+  const hoursRunning = hoursIn(intervals, BILLED_RUNNING, month.start, month.now);
+  const hoursStopped = hoursIn(intervals, ['stopped', 'hibernated'], month.start, month.now);
+  const spend = spendBetween(record, intervals, volumeGiB, month.start, month.now);
   const hoursLeft = Math.max(0, month.end - month.now) / 3_600_000;
-  const gone = record.state === 'terminated' || record.state === 'failed';
-  const running = record.state === 'running' || record.state === 'pending' || record.state === 'stopping';
-  const rest = gone ? 0 : hoursLeft * (storagePerHour + (running ? price : 0));
+  const rest = hoursLeft * costPerHourOf(record, volumeGiB);
   return {
     id: record.id,
     name: record.name,
