@@ -4,6 +4,7 @@
  */
 import type { Arch, WorkstationEvent } from '../contract/events';
 import type { Workstation } from '../contract/api';
+import type { MetricsEvent } from '../contract/metrics';
 import type { Activity } from './idle';
 import type { ImageSource, Template, TemplateDiagnostic } from './template';
 
@@ -216,6 +217,36 @@ export interface VersionedTemplateCatalog extends TemplateCatalog {
 /** How events leave the domain (socket.io rooms, in realtime/). */
 export interface EventSink {
   publish(owner: string, event: WorkstationEvent, project?: string | null): void;
+}
+
+/** One stored monitoring point (domain/metrics.ts): the agent's totals beside the rates made of them. */
+export interface StoredMetricsPoint {
+  workstationId: string;
+  /** ms since the epoch, when the agent measured. */
+  at: number;
+  cpuPercent: number;
+  memoryPercent: number | null;
+  memoryUsedMiB: number | null;
+  diskPercent: number | null;
+  networkRxBytes: number | null;
+  networkTxBytes: number | null;
+  networkRxBps: number | null;
+  networkTxBps: number | null;
+}
+
+/** Each workstation's monitoring points, kept for a day. */
+export interface MetricsStore {
+  append(point: StoredMetricsPoint): void;
+  /** Points at or after `from` (ms), oldest first. */
+  since(workstationId: string, from: number): StoredMetricsPoint[];
+  latest(workstationId: string): StoredMetricsPoint | undefined;
+  /** Drops every workstation's points older than `before` (ms). */
+  forget(before: number): void;
+}
+
+/** How monitoring points leave the domain (socket.io rooms, in realtime/). */
+export interface MetricsSink {
+  publish(owner: string, event: MetricsEvent, project?: string | null): void;
 }
 
 /** Where a workstation's services are reached from the service. */
