@@ -10,7 +10,9 @@ import { refreshIcon } from '@jupyterlab/ui-components';
 
 import { TemplateBuilder } from './builder/TemplateBuilder';
 import { openCatalog } from './catalog/open-catalog';
+import { openCosts } from './costs/open-costs';
 import { prismIcon } from './icons';
+import { askSize } from './lifecycle/resize-dialog';
 import { CommandIDs, IPrismModel } from './tokens';
 import { PrismPanel } from './widgets/PrismPanel';
 
@@ -94,6 +96,41 @@ export function addCommands(
   commands.addCommand(CommandIDs.start, {
     label: trans.__('Start Workstation'),
     execute: args => model.startWorkstation(idOf(args))
+  });
+
+  commands.addCommand(CommandIDs.hibernate, {
+    label: trans.__('Hibernate Workstation'),
+    caption: trans.__('Stop billing for compute and keep the memory: Resume continues where it was'),
+    execute: args => model.hibernateWorkstation(idOf(args))
+  });
+
+  commands.addCommand(CommandIDs.resize, {
+    label: trans.__('Resize Workstation…'),
+    caption: trans.__('Another size of the same arch; the disk stays'),
+    execute: async args => {
+      const workstation = model.workstations.find(w => w.id === idOf(args));
+      if (!workstation) {
+        throw new Error(`No workstation ${idOf(args)}.`);
+      }
+      const template = model.templates.find(t => t.name === workstation.template) ?? null;
+      const size = await askSize(workstation, template, trans);
+      if (size) {
+        await model.resizeWorkstation(workstation.id, size);
+      }
+    }
+  });
+
+  commands.addCommand(CommandIDs.keepRunning, {
+    label: trans.__('Keep Workstation Running 1 h'),
+    caption: trans.__('Postpone the idle stop or hibernation by one hour'),
+    execute: args => model.keepRunning(idOf(args), 1)
+  });
+
+  commands.addCommand(CommandIDs.openCosts, {
+    label: trans.__('Open Prism Costs'),
+    caption: trans.__('What your workstations cost this month, and where it is heading'),
+    icon: prismIcon,
+    execute: () => openCosts(app, model, trans)
   });
 
   commands.addCommand(CommandIDs.terminate, {

@@ -14,6 +14,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import type { IServiceOptions } from './api';
 import { addCommands } from './commands';
+import { notifyIdleWarnings } from './lifecycle/idle-notification';
 import { PrismModel } from './model';
 import { CommandIDs, IPrismModel } from './tokens';
 import type { PrismPanel } from './widgets/PrismPanel';
@@ -57,6 +58,7 @@ async function activatePrism(
   palette?.addItem({ command: CommandIDs.open, category });
   palette?.addItem({ command: CommandIDs.refresh, category });
   palette?.addItem({ command: CommandIDs.openCatalog, category });
+  palette?.addItem({ command: CommandIDs.openCosts, category });
   launcher?.add({ command: CommandIDs.buildTemplate, category, rank: 1 });
   palette?.addItem({ command: CommandIDs.buildTemplate, category });
   void restorer?.restore(tracker, {
@@ -64,6 +66,25 @@ async function activatePrism(
     name: () => 'prism'
   });
   return model;
+}
+
+/** Idle warnings as notifications with "Keep running 1 h". */
+const idleWarningsPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-prism:idle-warnings',
+  description: 'Warn before an idle workstation is stopped or hibernated.',
+  requires: [IPrismModel],
+  optional: [ITranslator],
+  autoStart: true,
+  activate: activateIdleWarnings
+};
+
+function activateIdleWarnings(
+  app: JupyterFrontEnd,
+  model: IPrismModel,
+  translator: ITranslator | null
+): void {
+  const trans = (translator ?? nullTranslator).load('jupyterlab_prism');
+  notifyIdleWarnings(model, app.commands, trans);
 }
 
 function serviceOptions(
@@ -75,6 +96,6 @@ function serviceOptions(
   };
 }
 
-export default [prismPlugin];
+export default [prismPlugin, idleWarningsPlugin];
 export { IPrismModel, CommandIDs } from './tokens';
 export { PrismRequestError } from './api';
