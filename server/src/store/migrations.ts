@@ -51,5 +51,20 @@ export const MIGRATIONS: string[] = [
      text TEXT NOT NULL DEFAULT '',
      at TEXT NOT NULL,
      PRIMARY KEY (template, user)
-   );`
+   );`,
+  // Monitoring: each workstation's points for a day; the agent's byte totals kept for the next rate.
+  `CREATE TABLE workstation_metrics (
+     workstation_id TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     cpu_percent REAL NOT NULL,
+     memory_percent REAL,
+     memory_used_mib REAL,
+     disk_percent REAL,
+     network_rx_bytes REAL,
+     network_tx_bytes REAL,
+     network_rx_bps REAL,
+     network_tx_bps REAL
+   );
+   CREATE INDEX workstation_metrics_by_id ON workstation_metrics (workstation_id, at);
+   CREATE INDEX workstation_metrics_by_at ON workstation_metrics (at);`
 ];
