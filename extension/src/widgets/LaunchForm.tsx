@@ -3,6 +3,7 @@ import { Button, HTMLSelect } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import type { Arch } from '../../../server/src/contract/events';
+import { ArchPrices } from '../costs/ArchPrices';
 import type { LaunchRequest, TemplateSummary } from '../tokens';
 import { formatPrice } from './format';
 import { TemplateCard } from './TemplateCard';
@@ -128,6 +129,7 @@ export function LaunchForm(props: {
             }))}
           />
         </label>
+        <ArchPrices template={template} size={size} trans={trans} />
         <label className="jp-Prism-field">
           <span className="jp-Prism-label">{trans.__('Name')}</span>
           <input

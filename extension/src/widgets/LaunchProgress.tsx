@@ -94,6 +94,8 @@ function ReadyActions(props: {
 
   const jupyterUrl = connection?.jupyterUrl ?? null;
   const sshCommand = connection?.sshCommand ?? null;
+  const sshConfig = connection?.sshConfig ?? null;
+  const vscodeUri = connection?.vscodeUri ?? null;
   return (
     <div className="jp-Prism-ready" aria-label={trans.__('Ready')}>
       <Button
@@ -109,6 +111,22 @@ function ReadyActions(props: {
         onClick={() => sshCommand && Clipboard.copyToSystem(sshCommand)}
       >
         {trans.__('Copy SSH command')}
+      </Button>
+      <Button
+        className="jp-Prism-copySshConfig"
+        disabled={!sshConfig}
+        title={trans.__('The Host block for ~/.ssh/config')}
+        onClick={() => sshConfig && Clipboard.copyToSystem(sshConfig)}
+      >
+        {trans.__('Copy SSH config')}
+      </Button>
+      <Button
+        className="jp-Prism-openVSCode"
+        disabled={!vscodeUri}
+        title={trans.__('Opens VS Code Remote-SSH on this workstation')}
+        onClick={() => vscodeUri && window.open(vscodeUri, '_self')}
+      >
+        {trans.__('Open in VS Code')}
       </Button>
       {sshCommand && <code className="jp-Prism-sshCommand">{sshCommand}</code>}
       {failure && <span className="jp-Prism-connectionFailure">{failure}</span>}

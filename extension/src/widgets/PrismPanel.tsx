@@ -95,6 +95,14 @@ function PrismView(props: {
         </Button>
         <Button
           minimal
+          className="jp-Prism-openCosts"
+          title={trans.__('Open Prism Costs')}
+          onClick={() => void commands.execute(CommandIDs.openCosts)}
+        >
+          {trans.__('Costs')}
+        </Button>
+        <Button
+          minimal
           className="jp-Prism-refresh"
           aria-label={trans.__('Refresh')}
           title={trans.__('Refresh')}
@@ -120,6 +128,7 @@ function PrismView(props: {
         selected={selected?.id ?? null}
         onSelect={setChosen}
         onAction={(action, id) => void act(action, id)}
+        idleWarningOf={id => model.idleWarningOf(id)}
         trans={trans}
       />
     </div>

@@ -2,12 +2,13 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import type { Workstation, WorkstationState } from '../tokens';
+import type { IdleEvent, Workstation, WorkstationState } from '../tokens';
 import { formatPrice } from './format';
 
 /** Which lifecycle actions make sense in which state. */
 const CAN_STOP: WorkstationState[] = ['running'];
 const CAN_START: WorkstationState[] = ['stopped', 'hibernated'];
+const CAN_RESIZE: WorkstationState[] = ['running', 'stopped'];
 const CAN_TERMINATE: WorkstationState[] = [
   'pending',
   'running',
@@ -17,7 +18,13 @@ const CAN_TERMINATE: WorkstationState[] = [
   'failed'
 ];
 
-export type WorkstationAction = 'stop' | 'start' | 'terminate';
+export type WorkstationAction =
+  | 'stop'
+  | 'hibernate'
+  | 'start'
+  | 'resize'
+  | 'keepRunning'
+  | 'terminate';
 
 /** The researcher's workstations, with their state and what can be done. */
 export function WorkstationList(props: {
@@ -25,9 +32,10 @@ export function WorkstationList(props: {
   selected: string | null;
   onSelect: (id: string) => void;
   onAction: (action: WorkstationAction, id: string) => void;
+  idleWarningOf: (id: string) => IdleEvent | null;
   trans: TranslationBundle;
 }): JSX.Element {
-  const { workstations, selected, onSelect, onAction, trans } = props;
+  const { workstations, selected, onSelect, onAction, idleWarningOf, trans } = props;
   if (!workstations.length) {
     return (
       <div className="jp-Prism-empty">
@@ -66,6 +74,11 @@ export function WorkstationList(props: {
               <span className="jp-Prism-state" data-state={w.state}>
                 {w.state}
               </span>
+              <IdlePending
+                warning={idleWarningOf(w.id)}
+                onKeepRunning={() => onAction('keepRunning', w.id)}
+                trans={trans}
+              />
             </td>
             <td className="jp-Prism-actions" onClick={event => event.stopPropagation()}>
               {CAN_STOP.includes(w.state) && (
@@ -78,14 +91,52 @@ export function WorkstationList(props: {
                   {trans.__('Stop')}
                 </Button>
               )}
-              {CAN_START.includes(w.state) && (
+              {CAN_STOP.includes(w.state) && (
                 <Button
                   small
-                  className="jp-Prism-start"
-                  aria-label={trans.__('Start %1', w.name)}
-                  onClick={() => onAction('start', w.id)}
+                  className="jp-Prism-hibernate"
+                  aria-label={trans.__('Hibernate %1', w.name)}
+                  title={
+                    w.hibernation
+                      ? trans.__('Stop billing for compute and keep the memory: Resume continues where it was.')
+                      : trans.__(
+                          'This workstation was not launched with hibernation (its instance type or image cannot), and EC2 cannot add it later. Stop keeps the disk.'
+                        )
+                  }
+                  disabled={!w.hibernation}
+                  onClick={() => onAction('hibernate', w.id)}
                 >
-                  {trans.__('Start')}
+                  {trans.__('Hibernate')}
+                </Button>
+              )}
+              {CAN_START.includes(w.state) &&
+                (w.state === 'hibernated' ? (
+                  <Button
+                    small
+                    className="jp-Prism-start"
+                    aria-label={trans.__('Resume %1', w.name)}
+                    onClick={() => onAction('start', w.id)}
+                  >
+                    {trans.__('Resume')}
+                  </Button>
+                ) : (
+                  <Button
+                    small
+                    className="jp-Prism-start"
+                    aria-label={trans.__('Start %1', w.name)}
+                    onClick={() => onAction('start', w.id)}
+                  >
+                    {trans.__('Start')}
+                  </Button>
+                ))}
+              {CAN_RESIZE.includes(w.state) && (
+                <Button
+                  small
+                  className="jp-Prism-resizeButton"
+                  aria-label={trans.__('Resize %1', w.name)}
+                  onClick={() => onAction('resize', w.id)}
+                >
+                  {trans.__('Resize…')}
                 </Button>
               )}
               {CAN_TERMINATE.includes(w.state) && (
@@ -103,5 +154,31 @@ export function WorkstationList(props: {
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** The idle action waiting for a running workstation, and a way to put it off. */
+function IdlePending(props: {
+  warning: IdleEvent | null;
+  onKeepRunning: () => void;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { warning, onKeepRunning, trans } = props;
+  if (!warning) {
+    return null;
+  }
+  const at = new Date(warning.actAt).toLocaleTimeString([], {
+    hour: '2-digit',
+    minute: '2-digit'
+  });
+  return (
+    <span className="jp-Prism-idlePending" title={warning.reason}>
+      {warning.action === 'hibernate'
+        ? trans.__('idle: hibernates at %1', at)
+        : trans.__('idle: stops at %1', at)}
+      <Button small minimal className="jp-Prism-keepRunning" onClick={onKeepRunning}>
+        {trans.__('Keep running 1 h')}
+      </Button>
+    </span>
   );
 }
