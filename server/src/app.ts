@@ -10,6 +10,7 @@ import { cloudReachability } from './domain/cloud-reachability';
 import { IdleWatch } from './domain/idle-watch';
 import { OwnerKeys } from './domain/keys';
 import { LaunchRunner, type LaunchSettings } from './domain/launch';
+import { MetricsRecorder } from './domain/metrics-recorder';
 import { Orphans } from './domain/orphans';
 import type {
   BootReportInbox,
@@ -17,6 +18,7 @@ import type {
   Cloud,
   HealthProbe,
   IdentityProvider,
+  MetricsStore,
   VersionedTemplateCatalog,
   WorkstationNetwork,
   WorkstationStore
@@ -32,13 +34,14 @@ import { costsRouter } from './http/routes/costs';
 import { instancesRouter } from './http/routes/instances';
 import { keysRouter } from './http/routes/keys';
 import { lifecycleRouter } from './http/routes/lifecycle';
+import { metricsRouter } from './http/routes/metrics';
 import { orphansRouter } from './http/routes/orphans';
 import { keepRunningRouter } from './http/routes/keep-running';
 import { callerRouter, healthRouter } from './http/routes/service';
 import { templatesRouter } from './http/routes/templates';
 import { templateAuthoringRouter } from './http/routes/template-authoring';
 import type { Logger } from './logger';
-import { createRealtime, socketEventSink, type PrismSocketServer } from './realtime/socket';
+import { createRealtime, socketEventSink, socketMetricsSink, type PrismSocketServer } from './realtime/socket';
 import { instanceTypeProblem } from './templates/instance-type-check';
 import type { TemplateAuthoring } from './templates/template-authoring';
 import { VERSION } from './version';
@@ -48,6 +51,8 @@ export interface AppDeps {
   region: string;
   allowedOrigins: string[];
   store: WorkstationStore;
+  /** Monitoring points (docs/monitoring.md). */
+  metrics: MetricsStore;
   cloud: Cloud;
   catalog: VersionedTemplateCatalog;
   /** The community catalog; null (or absent) when PRISM_CATALOG_URL is not set. */
@@ -79,6 +84,7 @@ export function createApp(deps: AppDeps): PrismApp {
   let io: PrismSocketServer | undefined;
   const timeline = new Timeline(deps.store, socketEventSink(() => io), deps.clock);
   let idle: IdleWatch | undefined;
+  let metrics: MetricsRecorder | undefined;
   const runner = new LaunchRunner({
     store: deps.store,
     cloud: deps.cloud,
@@ -89,7 +95,10 @@ export function createApp(deps: AppDeps): PrismApp {
     inbox: deps.inbox,
     logger: logger.child({ module: 'launch' }),
     settings: deps.launch,
-    onActivity: (id, activity) => void idle?.observe(id, activity)
+    onActivity: (id, activity) => {
+      void idle?.observe(id, activity);
+      metrics?.record(id, activity);
+    }
   });
   const workstations = new Workstations({
     store: deps.store,
@@ -109,6 +118,14 @@ export function createApp(deps: AppDeps): PrismApp {
     workstations,
     clock: deps.clock,
     logger: logger.child({ module: 'idle' })
+  });
+  metrics = new MetricsRecorder({
+    store: deps.store,
+    metrics: deps.metrics,
+    workstations,
+    sink: socketMetricsSink(() => io),
+    clock: deps.clock,
+    rootVolumeGiB: record => workstations.billedRootVolumeGiB(record)
   });
 
   const lifecycleDeps = {
@@ -134,6 +151,7 @@ export function createApp(deps: AppDeps): PrismApp {
   api.use(orphansRouter(new Orphans({ ...lifecycleDeps, clock: deps.clock, logger: logger.child({ module: 'orphans' }) })));
   api.use(keysRouter(new OwnerKeys({ cloud: deps.cloud, store: deps.store })));
   api.use(costsRouter(workstations));
+  api.use(metricsRouter(metrics));
   api.use(catalogRouter(deps.community ?? null));
   api.use(notFoundRoute);
 

@@ -25,6 +25,7 @@ import type { Logger } from './logger';
 import { httpProbe } from './network/http-probe';
 import { cloudNetwork, loopbackNetwork } from './network/workstation-network';
 import { SqliteCatalogStore } from './store/sqlite-catalog-store';
+import { SqliteMetricsStore } from './store/sqlite-metrics-store';
 import { SqliteStore } from './store/sqlite-store';
 import { SqliteTemplateVersions } from './store/sqlite-template-versions';
 import { createTemplateAuthoring } from './templates/template-authoring';
@@ -53,6 +54,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const token = config.token ?? createSessionToken(config.dataDir);
   const store = new SqliteStore(path.join(config.dataDir, 'prism.sqlite'));
   const templateVersions = new SqliteTemplateVersions(path.join(config.dataDir, 'prism.sqlite'));
+  const metrics = new SqliteMetricsStore(path.join(config.dataDir, 'prism.sqlite'));
   const catalog = await TemplateLibrary.open(config.templatesDir, templateVersions);
   for (const d of catalog.diagnostics) {
     logger.warn({ module: 'templates', file: d.file, line: d.line, column: d.column, hint: d.hint }, d.message);
@@ -98,6 +100,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     region: config.region,
     allowedOrigins: config.allowedOrigins,
     store,
+    metrics,
     cloud,
     catalog,
     community,
@@ -160,6 +163,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       destroyAwsClients(clients);
       catalogStore?.close();
       templateVersions.close();
+      metrics.close();
       store.close();
     }
   };

@@ -130,10 +130,13 @@ export class Workstations {
 
   /** Spend this month, projection and savings for the owner's workstations. */
   costsOf(owner: string): CostReport {
-    const { store, catalog, clock } = this.deps;
-    const volumeOf = (record: WorkstationRecord): number =>
-      catalog.get(record.template, record.templateVersion)?.rootVolumeGiB ?? DEFAULT_ROOT_VOLUME_GIB;
-    return costReport(store, store.listByOwner(owner), volumeOf, clock);
+    const { store, clock } = this.deps;
+    return costReport(store, store.listByOwner(owner), record => this.billedRootVolumeGiB(record), clock);
+  }
+
+  /** The root volume costs are reckoned on (GET /costs, the monitoring cost graph). */
+  billedRootVolumeGiB(record: WorkstationRecord): number {
+    return this.deps.catalog.get(record.template, record.templateVersion)?.rootVolumeGiB ?? DEFAULT_ROOT_VOLUME_GIB;
   }
 
   async stopWorkstation(owner: string, id: string, hibernate = false): Promise<Workstation> {

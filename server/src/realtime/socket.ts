@@ -12,7 +12,7 @@ import type {
   SocketData,
   WorkstationEvent
 } from '../contract/events';
-import type { EventSink, IdentityProvider } from '../domain/ports';
+import type { EventSink, IdentityProvider, MetricsSink } from '../domain/ports';
 import type { Workstations } from '../domain/workstations';
 import { bearerToken } from '../http/auth';
 import type { Logger } from '../logger';
@@ -98,6 +98,17 @@ export function socketEventSink(io: () => PrismSocketServer | undefined): EventS
         // Postponements and actions live in the history; the action shows live as state events.
         target.emit('instance:idle-warning', event);
       }
+    }
+  };
+}
+
+/** Publishes monitoring points to the owner's room (and the project's, when shared). */
+export function socketMetricsSink(io: () => PrismSocketServer | undefined): MetricsSink {
+  return {
+    publish(owner, event, project) {
+      io()
+        ?.to(project ? [userRoom(owner), projectRoom(project)] : [userRoom(owner)])
+        .emit('instance:metrics', event);
     }
   };
 }
