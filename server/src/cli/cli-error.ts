@@ -10,7 +10,9 @@ export class CliError extends Error {
     readonly hint: string,
     readonly code = 'CLI_ERROR',
     /** 2: the command line itself is wrong. */
-    readonly exitCode = 1
+    readonly exitCode = 1,
+    /** AWS_PERMISSION_DENIED: the IAM statement that grants what was refused, printed for pasting. */
+    readonly policyStatement?: unknown
   ) {
     super(detail);
     this.name = 'CliError';

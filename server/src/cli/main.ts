@@ -1,33 +1,51 @@
 /**
- * `prism`: templates from the command line. Commands that read files use the
- * template engine directly; the others talk to a running service over the
- * REST API (--url / PRISM_URL, --token / PRISM_TOKEN / $PRISM_DATA_DIR/token).
+ * `prism`: workstations and templates from the command line. Template commands
+ * that read files use the template engine directly; the others talk to a
+ * running service over the REST API and its socket (--url / PRISM_URL,
+ * --token / PRISM_TOKEN / $PRISM_DATA_DIR/token).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import type { Arch } from '../contract/events';
 import { CliError, usageError } from './cli-error';
+import { completionScript } from './completion';
+import { showCosts } from './costs-command';
+import { launchWorkstation } from './launch-command';
 import { diffFiles, scaffoldTemplate, validateFiles } from './local-commands';
 import { consoleOutput, printJson, type Output } from './output';
 import { ServiceClient } from './service-client';
 import { diffVersions, listTemplates, showTemplate } from './service-commands';
 import { writeTemplateDocs } from './template-docs';
 import { testTemplates } from './template-test';
+import { changeState, connectWorkstation, listWorkstations, resizeWorkstation, terminateWorkstation } from './workstation-commands';
 
-const USAGE = `Usage: prism templates <command> [options]
+const USAGE = `Usage: prism <command> [options]
 
-  list                              templates the service offers, with arm64 and x86_64 prices
-  show NAME [--version V]           one template, resolved (inheritance applied), as YAML
-  validate [FILES...]               check files (default: every template in PRISM_TEMPLATES_DIR)
-  scaffold NAME --from PARENT [--dir D]
+Workstations (by name or id):
+  launch TEMPLATE --arch A [--size S] [--name N] [--dataset s3://bucket/prefix]... [--param k=v]... [--no-wait]
+                                    launch one and follow it to ready with a progress bar and ETA
+  list [--all] [--names]            your workstations (--all: terminated ones too)
+  stop NAME | start NAME | hibernate NAME
+  resize NAME (--size S | --instance-type T)
+                                    another size of the same arch (a running one stops and starts)
+  connect NAME [--print]            SSH into it (--print: only print the command)
+  terminate NAME [--yes]            terminate it; asks first unless --yes
+  costs                             spend, projected month-end and savings this month
+  completion bash|zsh               a shell completion script: source <(prism completion bash)
+
+Templates:
+  templates list                    templates the service offers, with arm64 and x86_64 prices
+  templates show NAME [--version V] one template, resolved (inheritance applied), as YAML
+  templates validate [FILES...]     check files (default: every template in PRISM_TEMPLATES_DIR)
+  templates scaffold NAME --from PARENT [--dir D]
                                     write a child template of PARENT, version 0.1.0
-  docs [--out DIR]                  a Markdown page per template and an index
-  diff A B                          two files, or NAME@V1 NAME@V2 kept by the service
-  test [NAME...] [--arch A] [--timeout S]
+  templates docs [--out DIR]        a Markdown page per template and an index
+  templates diff A B                two files, or NAME@V1 NAME@V2 kept by the service
+  templates test [NAME...] [--arch A] [--timeout S]
                                     launch each template on each arch, to ready, then terminate
 
-Options: --json (machine output), --url URL, --token TOKEN, --help
+Options: --json (machine output), --url URL (PRISM_URL), --token TOKEN (PRISM_TOKEN), --help
 `;
 
 /** Default: the templates shipped in this package, as prism-server does. */
@@ -43,8 +61,20 @@ const OPTIONS = {
   dir: { type: 'string' },
   out: { type: 'string' },
   arch: { type: 'string' },
-  timeout: { type: 'string' }
+  timeout: { type: 'string' },
+  size: { type: 'string' },
+  name: { type: 'string' },
+  dataset: { type: 'string', multiple: true },
+  param: { type: 'string', multiple: true },
+  'no-wait': { type: 'boolean' },
+  all: { type: 'boolean' },
+  names: { type: 'boolean' },
+  'instance-type': { type: 'string' },
+  print: { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' }
 } as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>['values'];
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
   const json = argv.includes('--json');
@@ -56,8 +86,12 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
       error instanceof CliError
         ? error
         : new CliError('Unexpected error', (error as Error).message, 'This is a bug in prism; please report it with the command you ran.', 'INTERNAL');
-    if (json) printJson(out, { error: { code: problem.code, title: problem.title, detail: problem.detail, hint: problem.hint } });
-    else process.stderr.write(`${problem.title}: ${problem.detail}\n  hint: ${problem.hint}\n`);
+    const { code, title, detail, hint, policyStatement } = problem;
+    if (json) printJson(out, { error: { code, title, detail, hint, ...(policyStatement !== undefined && { policyStatement }) } });
+    else {
+      process.stderr.write(`${title}: ${detail}\n  hint: ${hint}\n`);
+      if (policyStatement !== undefined) process.stderr.write(`  the IAM policy statement that grants it:\n${JSON.stringify(policyStatement, null, 2)}\n`);
+    }
     return problem.exitCode;
   }
 }
@@ -70,12 +104,76 @@ async function run(argv: string[], out: Output): Promise<number> {
     throw usageError((error as Error).message, 'Run `prism --help` for the commands and their options.');
   }
   const { values, positionals } = parsed;
-  const [group, command, ...args] = positionals;
+  const [group, ...rest] = positionals;
   if (values.help || group === undefined) {
     out.print(USAGE);
     return 0;
   }
-  if (group !== 'templates') throw usageError(`Unknown command "${group}".`, 'Commands start with `prism templates`; run `prism --help`.');
+  if (group === 'templates') return runTemplates(rest, values, out);
+  return runWorkstations(group, rest, values, out);
+}
+
+async function runWorkstations(command: string, args: string[], values: Values, out: Output): Promise<number> {
+  const client = new ServiceClient({ url: values.url, token: values.token });
+  const workstation = (): string => required(args[0], 'NAME', `prism ${command} my-workstation`);
+  switch (command) {
+    case 'launch':
+      await launchWorkstation(
+        client,
+        {
+          template: required(args[0], 'TEMPLATE', 'prism launch python-ml --arch arm64'),
+          arch: required(archOption(values.arch), '--arch', 'prism launch python-ml --arch arm64'),
+          size: values.size,
+          name: values.name,
+          datasets: values.dataset ?? [],
+          params: values.param ?? [],
+          wait: !values['no-wait']
+        },
+        out
+      );
+      return 0;
+    case 'list':
+      await listWorkstations(client, { all: values.all ?? false, names: values.names ?? false }, out);
+      return 0;
+    case 'stop':
+    case 'start':
+    case 'hibernate':
+      await changeState(client, workstation(), command, out);
+      return 0;
+    case 'resize': {
+      const size = values.size;
+      const instanceType = values['instance-type'];
+      if ((size === undefined) === (instanceType === undefined)) {
+        throw usageError('resize takes either --size or --instance-type.', `For example: prism resize ${args[0] ?? 'NAME'} --size large`);
+      }
+      await resizeWorkstation(client, workstation(), size !== undefined ? { size } : { instanceType }, out);
+      return 0;
+    }
+    case 'connect':
+      return connectWorkstation(client, workstation(), values.print ?? false, out);
+    case 'terminate':
+      await terminateWorkstation(client, workstation(), values.yes ?? false, out);
+      return 0;
+    case 'costs':
+      await showCosts(client, out);
+      return 0;
+    case 'budget':
+      throw new CliError(
+        'No budgets yet',
+        'This Prism service has no budgets route yet, so there is no budget to show or set.',
+        '`prism costs` shows spend and the projected month-end.',
+        'NOT_BUILT'
+      );
+    case 'completion':
+      out.print(completionScript(args[0]));
+      return 0;
+    default:
+      throw usageError(`Unknown command "${command}".`, 'Run `prism --help` for the commands.');
+  }
+}
+
+async function runTemplates(positionals: string[], values: Values, out: Output): Promise<number> {
+  const [command, ...args] = positionals;
   const templatesDir = process.env.PRISM_TEMPLATES_DIR || PACKAGE_TEMPLATES;
   const client = (): ServiceClient => new ServiceClient({ url: values.url, token: values.token });
   const ok = (success: boolean): number => (success ? 0 : 1);
@@ -111,7 +209,7 @@ async function run(argv: string[], out: Output): Promise<number> {
   }
 }
 
-function required(value: string | undefined, what: string, example: string): string {
+function required<T extends string>(value: T | undefined, what: string, example: string): T {
   if (value === undefined || value === '') throw usageError(`${what} is missing.`, `For example: ${example}`);
   return value;
 }

@@ -17,7 +17,8 @@ export interface ServiceOptions {
 
 export class ServiceClient {
   readonly url: string;
-  private readonly token: string | undefined;
+  /** Also the socket's `auth: { token }` (realtime-client.ts). */
+  readonly token: string | undefined;
 
   constructor(options: ServiceOptions, env: NodeJS.ProcessEnv = process.env) {
     const url = options.url ?? env.PRISM_URL ?? DEFAULT_URL;
@@ -72,6 +73,8 @@ function problemError(status: number, body: unknown): CliError {
     text('title', `HTTP ${status}`),
     text('detail', 'The service refused the request.'),
     text('hint', status === 401 ? 'Pass the service token with --token or PRISM_TOKEN.' : 'See docs/api.md.'),
-    text('code', `HTTP_${status}`)
+    text('code', `HTTP_${status}`),
+    1,
+    problem.policyStatement
   );
 }

@@ -12,12 +12,15 @@ const TOKEN = 'restart-test-token';
 
 export interface PrismProcess {
   url: string;
+  /** The service token, for clients other than `api` (the prism CLI). */
+  token: string;
   api(route: string, init?: RequestInit): Promise<Response>;
   /** A crash: no shutdown, no drain. */
   kill(): Promise<void>;
 }
 
-export async function spawnPrism(motoEndpoint: string, dataDir: string): Promise<PrismProcess> {
+/** `env` is laid over the emulator's environment (say, another user's AWS keys). */
+export async function spawnPrism(motoEndpoint: string, dataDir: string, env: Record<string, string> = {}): Promise<PrismProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [SERVER_BIN], {
     env: {
@@ -28,7 +31,8 @@ export async function spawnPrism(motoEndpoint: string, dataDir: string): Promise
       PRISM_DATA_DIR: dataDir,
       PRISM_EMULATED_BOOT: '1',
       PRISM_TOKEN: TOKEN,
-      PRISM_LOG_LEVEL: 'warn'
+      PRISM_LOG_LEVEL: 'warn',
+      ...env
     },
     stdio: ['ignore', 'inherit', 'inherit']
   });
@@ -51,6 +55,7 @@ export async function spawnPrism(motoEndpoint: string, dataDir: string): Promise
   }
   return {
     url,
+    token: TOKEN,
     api,
     async kill() {
       child.kill('SIGKILL');

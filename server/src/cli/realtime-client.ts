@@ -1,0 +1,37 @@
+/**
+ * The CLI's socket to the service: the same socket.io stream the extension
+ * listens to, with the same token. The service puts the connection in its
+ * user's room, so every event about the caller's workstations arrives here.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '../contract/events';
+import { CliError } from './cli-error';
+import type { ServiceClient } from './service-client';
+
+export type PrismSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** Resolves once connected, so that nothing emitted after this is missed. */
+export function openEvents(client: ServiceClient): Promise<PrismSocket> {
+  const base = new URL(client.url);
+  const socket: PrismSocket = io(base.origin, {
+    path: `${base.pathname}socket.io`,
+    auth: client.token ? { token: client.token } : {},
+    timeout: CONNECT_TIMEOUT_MS
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', error => {
+      socket.close();
+      reject(
+        new CliError(
+          'Cannot follow the launch',
+          `The live event stream at ${base.origin}${base.pathname}socket.io refused the connection: ${error.message}`,
+          'Check the token (--token or PRISM_TOKEN), or launch with --no-wait and follow with `prism list`.',
+          'SOCKET_REFUSED'
+        )
+      );
+    });
+  });
+}
