@@ -19,8 +19,8 @@ export interface PrismProcess {
   kill(): Promise<void>;
 }
 
-/** `env` is laid over the emulator's environment (say, another user's AWS keys). */
-export async function spawnPrism(motoEndpoint: string, dataDir: string, env: Record<string, string> = {}): Promise<PrismProcess> {
+/** `env` is laid over the emulator's environment (say, another user's AWS keys); `undefined` unsets a variable. */
+export async function spawnPrism(motoEndpoint: string, dataDir: string, env: Record<string, string | undefined> = {}): Promise<PrismProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [SERVER_BIN], {
     env: {
