@@ -13,6 +13,7 @@ import { openCatalog } from './catalog/open-catalog';
 import { openCosts } from './costs/open-costs';
 import { prismIcon } from './icons';
 import { askSize } from './lifecycle/resize-dialog';
+import { openMonitoring } from './monitoring/open-monitoring';
 import { CommandIDs, IPrismModel } from './tokens';
 import { PrismPanel } from './widgets/PrismPanel';
 
@@ -131,6 +132,13 @@ export function addCommands(
     caption: trans.__('What your workstations cost this month, and where it is heading'),
     icon: prismIcon,
     execute: () => openCosts(app, model, trans)
+  });
+
+  commands.addCommand(CommandIDs.openMonitoring, {
+    label: trans.__('Open Prism Monitoring'),
+    caption: trans.__('Live graphs of your workstations: CPU, memory, disk, network and cost'),
+    icon: prismIcon,
+    execute: () => openMonitoring(app, model, trans)
   });
 
   commands.addCommand(CommandIDs.terminate, {

@@ -42,6 +42,8 @@ export const CommandIDs = {
   keepRunning: 'prism:keep-running',
   /** Open (or bring forward) what the workstations cost this month. */
   openCosts: 'prism:open-costs',
+  /** Open (or bring forward) the live graphs of every workstation: CPU, memory, disk, network, cost. */
+  openMonitoring: 'prism:open-monitoring',
   /** Open a new visual template builder in the main area. */
   buildTemplate: 'prism:build-template'
 } as const;

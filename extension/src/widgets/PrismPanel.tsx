@@ -103,6 +103,14 @@ function PrismView(props: {
         </Button>
         <Button
           minimal
+          className="jp-Prism-openMonitoring"
+          title={trans.__('Open Prism Monitoring')}
+          onClick={() => void commands.execute(CommandIDs.openMonitoring)}
+        >
+          {trans.__('Monitoring')}
+        </Button>
+        <Button
+          minimal
           className="jp-Prism-refresh"
           aria-label={trans.__('Refresh')}
           title={trans.__('Refresh')}
