@@ -260,7 +260,8 @@ export class PrismModel implements IPrismModel, IDisposable {
     view.apply(event);
     this._foldIdle(event.id, [event]);
     const known = this._updateWorkstation(event);
-    if (!known) {
+    // What the launch settled (hibernation, address) is in the record only.
+    if (!known || (event.kind === 'progress' && event.phase === 'ready')) {
       this._reloadSoon();
     }
     this._changed.emit();
