@@ -1,0 +1,80 @@
+import { expect, test } from '@jupyterlab/galata';
+
+/** The emulated boot installs nothing but does start a real Jupyter. */
+const READY_TIMEOUT = 3 * 60 * 1000;
+const STATE_TIMEOUT = 60 * 1000;
+
+test.use({ viewport: { width: 1280, height: 1200 } });
+
+test('a researcher hibernates and resumes a workstation from the panel, then sees what it costs', async ({
+  page
+}, testInfo) => {
+  await page.menu.clickMenuItem('File>New Launcher');
+  await page
+    .locator('.jp-Launcher .jp-LauncherCard', { hasText: 'Prism Workstation' })
+    .filter({ visible: true })
+    .click();
+  const panel = page.locator('.jp-Prism-panel');
+  await expect(panel).toBeVisible();
+
+  // Amazon Linux on Graviton: t4g can hibernate.
+  const template = panel.locator('.jp-Prism-templateCard[data-template="amazon-linux"]');
+  await template.click({ timeout: 90 * 1000 });
+  await expect(template).toHaveAttribute('aria-checked', 'true');
+  await panel.locator('input[name="jp-Prism-arch"][value="arm64"]').check();
+  await panel.getByLabel('Size', { exact: true }).selectOption('small');
+  const prices = panel.locator('.jp-Prism-archPrices');
+  await expect(prices.locator('[data-arch="arm64"]')).toContainText('t4g.medium: $0.');
+  await expect(prices.locator('[data-arch="x86_64"]')).toContainText('t3.medium: $0.');
+  await expect(prices.locator('.jp-Prism-archSaving')).toHaveText(
+    /^Graviton saves \d+ % — \$0\.\d{4}\/h$/
+  );
+
+  const name = `ui-life-${Date.now().toString(36)}`;
+  await panel.getByLabel('Workstation name').fill(name);
+  await panel.locator('.jp-Prism-launchButton').click();
+  const launch = panel.locator('.jp-Prism-launch');
+  await expect(launch.locator('.jp-Prism-launchName')).toHaveText(name);
+  await expect(launch).toHaveAttribute('data-phase', 'ready', { timeout: READY_TIMEOUT });
+  await expect(launch.locator('.jp-Prism-copySshConfig')).toBeEnabled();
+  await expect(launch.locator('.jp-Prism-openVSCode')).toBeEnabled();
+
+  const row = panel.locator('.jp-Prism-workstation', { hasText: name });
+  await expect(row).toHaveAttribute('data-state', 'running');
+  await expect(row.getByRole('button', { name: `Resize ${name}` })).toBeEnabled();
+
+  await row.getByRole('button', { name: `Hibernate ${name}` }).click();
+  await expect(row).toHaveAttribute('data-state', 'hibernated', { timeout: STATE_TIMEOUT });
+  await expect(row.locator('.jp-Prism-state')).toHaveText('hibernated');
+  await expect(row.getByRole('button', { name: `Hibernate ${name}` })).toHaveCount(0);
+
+  await row.getByRole('button', { name: `Resume ${name}` }).click();
+  await expect(row).toHaveAttribute('data-state', 'running', { timeout: STATE_TIMEOUT });
+  await expect(row.locator('.jp-Prism-state')).toHaveText('running');
+
+  await panel.locator('.jp-Prism-openCosts').click();
+  const costs = page.locator('.jp-Prism-costsPanel');
+  await expect(costs).toBeVisible();
+  const costRow = costs.locator('.jp-Prism-costRow', { hasText: name });
+  await expect(costRow).toBeVisible({ timeout: STATE_TIMEOUT });
+  await expect(costRow).toContainText('t4g.medium');
+  await expect(costRow.locator('.jp-Prism-costPrice')).toHaveText(/^\$0\.\d{4}\/h$/);
+  await expect(costRow.locator('.jp-Prism-state')).toHaveText('running');
+  await expect(costs.locator('.jp-Prism-costTotal')).toContainText('Total');
+  await expect(costs.locator('.jp-Prism-costTotal .jp-Prism-costProjected')).toHaveText(
+    /^\$\d+\.\d{2,4}$/
+  );
+  await expect(costs.locator('.jp-Prism-costsPeriod')).toContainText('On-demand prices as of');
+
+  const screenshot = testInfo.outputPath('prism-costs.png');
+  await costs.screenshot({ path: screenshot });
+  await testInfo.attach('prism-costs', { path: screenshot, contentType: 'image/png' });
+
+  // Terminating from the panel shows in the costs view at once.
+  await page.locator('.lm-TabBar-tab', { hasText: /^Prism$/ }).click();
+  await row.getByRole('button', { name: `Terminate ${name}` }).click();
+  await page.locator('.jp-Dialog .jp-mod-accept').click();
+  await expect(row).toHaveAttribute('data-state', 'terminated', { timeout: STATE_TIMEOUT });
+  await page.locator('.lm-TabBar-tab', { hasText: 'Prism Costs' }).click();
+  await expect(costRow.locator('.jp-Prism-state')).toHaveText('terminated');
+});
