@@ -94,7 +94,9 @@ describe('a launch that reports through S3', () => {
     );
     const script = Buffer.from(userData.UserData?.Value ?? '', 'base64').toString('utf8');
     expect(script).toContain('aws s3 cp');
-    expect(script).not.toContain('/api/v1/boot/');
+    // Neither the bootstrap nor the idle agent is given a phone-home address.
+    expect(script).not.toMatch(/REPORT_URL=/);
+    expect(script).not.toContain('curl -fsS --retry 5 --retry-connrefused -X POST');
 
     const listed = await moto.s3.send(new ListObjectsV2Command({ Bucket: reportBucket, Prefix: `prism-reports/${id}/` }));
     const keys = (listed.Contents ?? []).map(object => object.Key);
