@@ -132,6 +132,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     reportUrl = `${origin}${config.baseUrl.replace(/\/$/, '')}`;
   }
   app.idle.start(IDLE_CHECK_MS);
+  // Over S3, running workstations' activity reports wait in the bucket until collected.
+  const activityCollection = setInterval(() => void app.runner.collectRunningReportObjects(), IDLE_CHECK_MS);
   void reportCredentials(cloud, config.region, logger);
   logger.info({ url: `${origin}${config.baseUrl}`, region: config.region, emulatedBoot: config.emulatedBoot }, 'prism-server listening');
 
@@ -155,6 +157,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     async stop(graceMs) {
       templateWatch.close();
       app.idle.stop();
+      clearInterval(activityCollection);
       const closed = new Promise(resolve => app.httpServer.close(resolve));
       app.io.close();
       await app.runner.drain(graceMs);

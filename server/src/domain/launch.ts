@@ -404,23 +404,14 @@ export class LaunchRunner {
 
   /** Without a phone-home URL, reports arrive as S3 objects: poll them while booting. */
   private pollReportObjects(id: string): { stop(): void } {
-    const { inbox, settings, logger } = this.deps;
-    if (!inbox || settings.reportUrl()) {
+    if (!this.reportsComeAsObjects()) {
       return { stop: () => undefined };
     }
     let stopped = false;
     const tick = async (): Promise<void> => {
       while (!stopped) {
-        try {
-          const record = this.record(id);
-          const reports = await inbox.fetch(id, record.lastReportSeq);
-          for (const { token, ...report } of reports) {
-            this.acceptBootReports(id, token, [report]);
-          }
-        } catch (error) {
-          logger.warn({ workstation: id, err: error }, 'reading boot report objects failed; retrying');
-        }
-        await new Promise(resolve => setTimeout(resolve, settings.reportPollSeconds * 1000));
+        await this.collectReportObjects(id);
+        await new Promise(resolve => setTimeout(resolve, this.deps.settings.reportPollSeconds * 1000));
       }
     };
     void tick();
@@ -429,6 +420,36 @@ export class LaunchRunner {
         stopped = true;
       }
     };
+  }
+
+  /**
+   * After the launch, a running workstation's agent keeps reporting its
+   * activity; over S3 nobody pushes those, so they are collected on a schedule.
+   */
+  async collectRunningReportObjects(): Promise<void> {
+    if (!this.reportsComeAsObjects()) {
+      return;
+    }
+    const running = this.deps.store.listAll().filter(r => r.state === 'running' && r.phase === 'ready');
+    for (const record of running) {
+      await this.collectReportObjects(record.id);
+    }
+  }
+
+  private reportsComeAsObjects(): boolean {
+    return this.deps.inbox !== null && !this.deps.settings.reportUrl();
+  }
+
+  private async collectReportObjects(id: string): Promise<void> {
+    const inbox = this.deps.inbox as BootReportInbox;
+    try {
+      const reports = await inbox.fetch(id, this.record(id).lastReportSeq);
+      for (const { token, ...report } of reports) {
+        this.acceptBootReports(id, token, [report]);
+      }
+    } catch (error) {
+      this.deps.logger.warn({ workstation: id, err: error }, 'reading boot report objects failed; retrying');
+    }
   }
 
   private async fail(id: string, error: unknown): Promise<void> {

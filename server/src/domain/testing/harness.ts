@@ -6,9 +6,10 @@
 import type { LaunchRequest } from '../../contract/api';
 import type { LaunchPhase, ProgressEvent, WorkstationEvent } from '../../contract/events';
 import { SqliteStore } from '../../store/sqlite-store';
-import { LaunchRunner, type LaunchSettings } from '../launch';
+import { LaunchRunner, type LaunchDeps, type LaunchSettings } from '../launch';
 import type {
   BootReport,
+  BootReportInbox,
   Clock,
   DomainLogger,
   EventSink,
@@ -155,7 +156,14 @@ export interface Domain {
  * model a restart: new runner and timeline, same durable state, same cloud.
  */
 export function startDomain(
-  options: { store?: SqliteStore; cloud?: FakeCloud; catalog?: StubCatalog; settings?: Partial<LaunchSettings> } = {}
+  options: {
+    store?: SqliteStore;
+    cloud?: FakeCloud;
+    catalog?: StubCatalog;
+    settings?: Partial<LaunchSettings>;
+    inbox?: BootReportInbox;
+    onActivity?: LaunchDeps['onActivity'];
+  } = {}
 ): Domain {
   const store = options.store ?? new SqliteStore(':memory:');
   const cloud = options.cloud ?? new FakeCloud();
@@ -172,7 +180,8 @@ export function startDomain(
     timeline,
     network,
     probe,
-    inbox: null,
+    inbox: options.inbox ?? null,
+    onActivity: options.onActivity,
     logger,
     settings: testSettings(options.settings)
   });
