@@ -6,12 +6,16 @@
  * bootstrap reports drive progress until the services answer.
  */
 import crypto from 'node:crypto';
-import type { Problem } from '../contract/events';
-import { normalPrefix, renderBootstrap } from './bootstrap';
+import { renderBootstrap } from './bootstrap';
+import { applyAfterLaunch, applyBootReport, type ReadyServices } from './boot-report';
 import { BootWatch } from './boot-watch';
+import { checkDeclaredServices } from './health-check';
 import type { Activity } from './idle';
-import { PermissionDeniedError, PrismError } from './errors';
-import { hibernationRootVolumeGiB, hibernationSupport } from './hibernation';
+import { hibernationRootVolumeGiB, hibernationSupport, type HibernationSupport } from './hibernation';
+import { archMismatch, bootReportRefused, bootTimeout, templateGone, toProblem } from './launch-problems';
+import { describeAccess, describeStorage, prepareStorage, s3Mounts, type PreparedStorage } from './launch-storage';
+import { launchTags } from './launch-tags';
+import { PrismError } from './errors';
 import type {
   BootReport,
   BootReportInbox,
@@ -19,11 +23,14 @@ import type {
   CloudInstance,
   DomainLogger,
   HealthProbe,
+  ImageInfo,
+  InstanceTypeInfo,
   TemplateCatalog,
   WorkstationNetwork,
   WorkstationRecord,
   WorkstationStore
 } from './ports';
+import { ReportObjects } from './report-objects';
 import type { Template } from './template';
 import type { Timeline } from './timeline';
 import { isSettled } from './workstation-state';
@@ -55,18 +62,29 @@ export interface LaunchDeps {
 
 class LaunchCancelled extends Error {}
 
-interface PreparedStorage {
-  report: { url: string | null; bucket: string | null };
-  /** Only when the workstation has S3 datasets or writes report objects. */
-  instanceProfile?: string;
+/** The image and the root volume a launch settled on, and whether the instance can hibernate. */
+interface SettledMachine {
+  imageId: string;
+  rootVolumeGiB: number;
+  hibernation: HibernationSupport;
 }
 
 export class LaunchRunner {
   private readonly watches = new Map<string, BootWatch>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly cancelled = new Set<string>();
+  private readonly reportObjects: ReportObjects;
 
-  constructor(private readonly deps: LaunchDeps) {}
+  constructor(private readonly deps: LaunchDeps) {
+    this.reportObjects = new ReportObjects({
+      inbox: deps.inbox,
+      store: deps.store,
+      logger: deps.logger,
+      settings: deps.settings,
+      lastReportSeq: id => this.record(id).lastReportSeq,
+      accept: (id, token, reports) => this.acceptBootReports(id, token, reports)
+    });
+  }
 
   /** Drive a recorded launch to ready or failed, in the background. */
   start(id: string): void {
@@ -128,13 +146,7 @@ export class LaunchRunner {
   acceptBootReports(id: string, token: string, reports: BootReport[]): number {
     const record = this.deps.store.get(id);
     if (!record || !sameSecret(record.bootToken, token)) {
-      throw new PrismError(
-        'BOOT_REPORT_REFUSED',
-        401,
-        'Boot report refused',
-        'The report is not signed with this launch’s token.',
-        'Only the workstation launched with this token can report; relaunch it if its user data was replaced.'
-      );
+      throw bootReportRefused();
     }
     const fresh = reports
       .filter(r => r.seq > record.lastReportSeq)
@@ -145,12 +157,20 @@ export class LaunchRunner {
     }
     this.deps.store.update(id, { lastReportSeq: fresh[fresh.length - 1].seq });
     if (isSettled(record)) {
-      fresh.forEach(report => this.applyAfterLaunch(record, report));
+      fresh.forEach(report => applyAfterLaunch(this.deps, record, report));
     } else {
       const watch = this.watchOf(id);
       fresh.forEach(report => watch.push(report));
     }
     return fresh.length;
+  }
+
+  /**
+   * After the launch, a running workstation's agent keeps reporting its
+   * activity; over S3 nobody pushes those, so they are collected on a schedule.
+   */
+  async collectRunningReportObjects(): Promise<void> {
+    await this.reportObjects.collectRunning();
   }
 
   private async drive(id: string): Promise<void> {
@@ -177,7 +197,7 @@ export class LaunchRunner {
   }
 
   private async prepareAndRun(record: WorkstationRecord): Promise<WorkstationRecord> {
-    const storage = this.prepareStorage(record);
+    const storage = prepareStorage(this.deps.cloud, this.deps.settings, record);
     try {
       return await this.prepareAndRunWith(record, storage);
     } catch (error) {
@@ -191,15 +211,36 @@ export class LaunchRunner {
     const { cloud, timeline } = this.deps;
     const id = record.id;
     const template = this.template(record);
-    const source = template.image[record.arch];
 
     timeline.progress(id, 'resolve-image', `Finding the ${record.arch} image for ${template.title}…`);
-    const image = cloud.resolveImage(source, record.arch);
+    const image = cloud.resolveImage(template.image[record.arch], record.arch);
     const instanceType = cloud.describeInstanceType(record.instanceType);
     const network = Promise.all([cloud.ensureSecurityGroup(), cloud.ensureKeyPair(record.owner)]);
     // The calls overlap, but are awaited in phase order so the researcher sees phases in
     // order; handlers are attached now so a failure of one while awaiting another is not unhandled.
     void Promise.allSettled([image, instanceType, network, storage]);
+    const machine = await this.settleMachine(record, template, image, instanceType);
+    timeline.progress(id, 'prepare-network', 'Preparing the security group and your SSH key…');
+    const [securityGroupId, key] = await network;
+    this.assertLive(id);
+    timeline.progress(id, 'prepare-storage', describeStorage(record));
+    const prepared = await storage;
+    this.assertLive(id);
+    if (prepared.instanceProfile) {
+      timeline.log(id, `instance profile ${prepared.instanceProfile}: ${describeAccess(record, prepared.report.bucket)}`);
+    }
+    return this.runWorkstation(record, template, machine, { securityGroupId, key, ...prepared });
+  }
+
+  /** The image and the instance type must share the arch; whether the pair can hibernate sets the root volume. */
+  private async settleMachine(
+    record: WorkstationRecord,
+    template: Template,
+    image: Promise<ImageInfo>,
+    instanceType: Promise<InstanceTypeInfo>
+  ): Promise<SettledMachine> {
+    const { timeline } = this.deps;
+    const id = record.id;
     const [resolved, typeInfo] = await Promise.all([image, instanceType]);
     this.assertLive(id);
     if (resolved.arch !== record.arch || !typeInfo.arches.includes(record.arch)) {
@@ -216,16 +257,20 @@ export class LaunchRunner {
         ? `hibernation enabled: ${rootVolumeGiB} GiB encrypted root volume holds ${typeInfo.memoryGiB} GiB of RAM`
         : `hibernation not available: ${hibernation.reason}`
     );
-    timeline.progress(id, 'prepare-network', 'Preparing the security group and your SSH key…');
-    const [securityGroupId, key] = await network;
-    this.assertLive(id);
-    timeline.progress(id, 'prepare-storage', describeStorage(record));
-    const { report, instanceProfile } = await storage;
-    this.assertLive(id);
-    if (instanceProfile) {
-      timeline.log(id, `instance profile ${instanceProfile}: ${describeAccess(record, report.bucket)}`);
-    }
+    return { imageId: resolved.imageId, rootVolumeGiB, hibernation };
+  }
 
+  /** RunInstances with the rendered bootstrap; the record learns its instance before anything else can fail. */
+  private async runWorkstation(
+    record: WorkstationRecord,
+    template: Template,
+    machine: SettledMachine,
+    prepared: PreparedStorage & { securityGroupId: string; key: { keyName: string; privateKeyPath: string | null } }
+  ): Promise<WorkstationRecord> {
+    const { cloud, timeline } = this.deps;
+    const id = record.id;
+    const { imageId, rootVolumeGiB, hibernation } = machine;
+    const { securityGroupId, key, report, instanceProfile } = prepared;
     timeline.progress(id, 'run-instance', `Starting a ${record.instanceType} (${record.arch})…`);
     const userData = renderBootstrap({
       launchId: id,
@@ -240,7 +285,7 @@ export class LaunchRunner {
     this.watchOf(id);
     const instance = await cloud.runInstance({
       launchId: id,
-      imageId: resolved.imageId,
+      imageId,
       instanceType: record.instanceType,
       securityGroupId,
       keyName: key.keyName,
@@ -252,7 +297,7 @@ export class LaunchRunner {
     });
     const updated = this.deps.store.update(id, {
       instanceId: instance.instanceId,
-      imageId: resolved.imageId,
+      imageId,
       keyPath: key.privateKeyPath,
       keyName: key.keyName,
       rootVolumeGiB,
@@ -272,27 +317,6 @@ export class LaunchRunner {
     return updated;
   }
 
-  /**
-   * The report channel, and the IAM role the workstation needs for its S3
-   * datasets and its report objects. Without either it gets no role at all.
-   */
-  private async prepareStorage(record: WorkstationRecord): Promise<PreparedStorage> {
-    const { cloud, settings } = this.deps;
-    const url = settings.reportUrl();
-    const report = { url, bucket: url ? null : await settings.reportBucket() };
-    const datasets = s3Mounts(record).map(({ bucket, prefix, readOnly }) => ({ bucket, prefix: normalPrefix(prefix), readOnly }));
-    if (datasets.length === 0 && !report.bucket) {
-      return { report };
-    }
-    const instanceProfile = await cloud.ensureWorkstationRole({
-      launchId: record.id,
-      owner: record.owner,
-      datasets,
-      reportBucket: report.bucket
-    });
-    return { report, instanceProfile };
-  }
-
   private async waitRunning(record: WorkstationRecord): Promise<void> {
     const { timeline, cloud, network } = this.deps;
     timeline.progress(record.id, 'wait-running', 'Waiting for the instance to be running…');
@@ -301,26 +325,20 @@ export class LaunchRunner {
     timeline.state(record.id, 'running', { address: network.addressOf(instance) });
   }
 
-  private async followBootstrap(id: string): Promise<{ name: string; port: number }[]> {
+  private async followBootstrap(id: string): Promise<ReadyServices> {
     const { timeline, settings } = this.deps;
     timeline.progress(id, 'bootstrap', 'Installing the template’s software…', 0);
     const watch = this.watchOf(id);
-    const poller = this.pollReportObjects(id);
+    const poller = this.reportObjects.poll(id);
     const deadline = Date.now() + settings.bootTimeoutSeconds * 1000;
     try {
       for (;;) {
         const report = await watch.next(Math.max(0, deadline - Date.now()));
         this.assertLive(id);
         if (!report) {
-          throw new PrismError(
-            'BOOT_TIMEOUT',
-            504,
-            'The workstation did not finish booting',
-            `No ready report within ${settings.bootTimeoutSeconds} seconds.`,
-            'Check that the instance can reach Prism (PRISM_REPORT_URL) or its S3 report bucket, then relaunch.'
-          );
+          throw bootTimeout(settings.bootTimeoutSeconds);
         }
-        const done = this.applyBootReport(id, report);
+        const done = applyBootReport(this.deps, id, report);
         if (done) {
           return done;
         }
@@ -330,126 +348,12 @@ export class LaunchRunner {
     }
   }
 
-  /** Returns the services once ready; throws on a failed report. */
-  private applyBootReport(id: string, report: BootReport): { name: string; port: number }[] | null {
-    const { timeline } = this.deps;
-    switch (report.type) {
-      case 'log':
-        timeline.log(id, report.line ?? report.message ?? '');
-        return null;
-      case 'step': {
-        const index = report.index ?? 1;
-        const total = report.total ?? 1;
-        const label = report.message ?? report.step ?? 'step';
-        timeline.progress(id, 'bootstrap', `${label} (${index}/${total})`, (index - 1) / total);
-        return null;
-      }
-      case 'ready': {
-        const services = report.services ?? [];
-        this.deps.store.update(id, { servicePorts: Object.fromEntries(services.map(s => [s.name, s.port])) });
-        return services;
-      }
-      case 'activity':
-        // The agent starts after ready; a report overtaking the health check has nothing to tell the launch.
-        return null;
-      case 'failed':
-        throw new PrismError(
-          'BOOTSTRAP_FAILED',
-          502,
-          'The workstation’s setup failed',
-          report.message ?? `The step '${report.step ?? 'unknown'}' failed.`,
-          'Read the boot log above for the failing command; fix the template or pick another size, then relaunch.'
-        );
-    }
-  }
-
-  private applyAfterLaunch(record: WorkstationRecord, report: BootReport): void {
-    if (report.type === 'ready') {
-      const services = report.services ?? [];
-      this.deps.store.update(record.id, { servicePorts: Object.fromEntries(services.map(s => [s.name, s.port])) });
-    } else if (report.type === 'log' && report.line) {
-      this.deps.timeline.log(record.id, report.line);
-    } else if (report.type === 'activity' && report.activity) {
-      this.deps.onActivity?.(record.id, report.activity);
-    }
-  }
-
-  private async checkHealth(id: string, services: { name: string; port: number }[]): Promise<void> {
+  private async checkHealth(id: string, services: ReadyServices): Promise<void> {
     const { timeline, probe, settings } = this.deps;
     const record = this.record(id);
     const template = this.template(record);
-    timeline.progress(id, 'health-check', `Checking ${services.map(s => s.name).join(', ') || 'services'}…`);
-    const deadline = Date.now() + settings.healthTimeoutSeconds * 1000;
-    for (const declared of template.services) {
-      const port = services.find(s => s.name === declared.name)?.port ?? declared.port;
-      const url = `http://${record.address ?? '127.0.0.1'}:${port}${declared.healthPath}`;
-      let wait = 250;
-      while (!(await probe.check(url))) {
-        this.assertLive(id);
-        if (Date.now() + wait > deadline) {
-          throw new PrismError(
-            'HEALTH_CHECK_FAILED',
-            504,
-            `${declared.name} did not answer`,
-            `${declared.name} on port ${port} did not answer ${declared.healthPath} in time.`,
-            `The boot log shows how ${declared.name} started; check that the security group lets Prism reach port ${port}, then relaunch.`
-          );
-        }
-        await new Promise(resolve => setTimeout(resolve, wait));
-        wait = Math.min(wait * 2, 5000);
-      }
-      timeline.log(id, `health check passed: ${declared.name} answers ${declared.healthPath} on port ${port}`);
-    }
-  }
-
-  /** Without a phone-home URL, reports arrive as S3 objects: poll them while booting. */
-  private pollReportObjects(id: string): { stop(): void } {
-    if (!this.reportsComeAsObjects()) {
-      return { stop: () => undefined };
-    }
-    let stopped = false;
-    const tick = async (): Promise<void> => {
-      while (!stopped) {
-        await this.collectReportObjects(id);
-        await new Promise(resolve => setTimeout(resolve, this.deps.settings.reportPollSeconds * 1000));
-      }
-    };
-    void tick();
-    return {
-      stop: () => {
-        stopped = true;
-      }
-    };
-  }
-
-  /**
-   * After the launch, a running workstation's agent keeps reporting its
-   * activity; over S3 nobody pushes those, so they are collected on a schedule.
-   */
-  async collectRunningReportObjects(): Promise<void> {
-    if (!this.reportsComeAsObjects()) {
-      return;
-    }
-    const running = this.deps.store.listAll().filter(r => r.state === 'running' && r.phase === 'ready');
-    for (const record of running) {
-      await this.collectReportObjects(record.id);
-    }
-  }
-
-  private reportsComeAsObjects(): boolean {
-    return this.deps.inbox !== null && !this.deps.settings.reportUrl();
-  }
-
-  private async collectReportObjects(id: string): Promise<void> {
-    const inbox = this.deps.inbox as BootReportInbox;
-    try {
-      const reports = await inbox.fetch(id, this.record(id).lastReportSeq);
-      for (const { token, ...report } of reports) {
-        this.acceptBootReports(id, token, [report]);
-      }
-    } catch (error) {
-      this.deps.logger.warn({ workstation: id, err: error }, 'reading boot report objects failed; retrying');
-    }
+    const assertLive = (): void => this.assertLive(id);
+    await checkDeclaredServices({ timeline, probe, timeoutSeconds: settings.healthTimeoutSeconds, assertLive }, record, template, services);
   }
 
   private async fail(id: string, error: unknown): Promise<void> {
@@ -498,89 +402,10 @@ export class LaunchRunner {
   private template(record: WorkstationRecord): Template {
     const template = this.deps.catalog.get(record.template, record.templateVersion);
     if (!template) {
-      throw new PrismError(
-        'TEMPLATE_NOT_FOUND',
-        404,
-        'Template no longer available',
-        `Template '${record.template}' version ${record.templateVersion} is not loaded any more.`,
-        'Restore the template file in PRISM_TEMPLATES_DIR, or launch from another version.'
-      );
+      throw templateGone(record);
     }
     return template;
   }
-}
-
-export function launchTags(record: WorkstationRecord): Record<string, string> {
-  return {
-    Name: record.name,
-    'prism:launch': record.id,
-    'prism:owner': record.owner,
-    'prism:template': record.template,
-    'prism:template-version': record.templateVersion,
-    ...(record.project ? { 'prism:project': record.project } : {})
-  };
-}
-
-function archMismatch(record: WorkstationRecord, imageId: string, imageArch: string, typeArches: string[]): PrismError {
-  return new PrismError(
-    'ARCH_MISMATCH',
-    400,
-    'Image and instance type differ in architecture',
-    `Image ${imageId} is ${imageArch} but ${record.instanceType} runs ${typeArches.join('/')}; ${record.arch} was asked for.`,
-    record.arch === 'arm64'
-      ? 'Pick a Graviton instance type (t4g, m7g, c7g, r7g, ...) or launch on x86_64.'
-      : 'Pick an x86_64 instance type (t3, m7i, c7i, r7i, ...) or launch on arm64.'
-  );
-}
-
-function s3Mounts(record: WorkstationRecord): { bucket: string; prefix: string; readOnly: boolean; mountPoint: string }[] {
-  const used = new Set<string>();
-  return record.datasets.flatMap(d => {
-    if (!d.s3) {
-      return [];
-    }
-    let mountPoint = `/mnt/s3/${d.s3.bucket}`;
-    for (let n = 2; used.has(mountPoint); n++) {
-      mountPoint = `/mnt/s3/${d.s3.bucket}-${n}`;
-    }
-    used.add(mountPoint);
-    return [{ bucket: d.s3.bucket, prefix: d.s3.prefix ?? '', readOnly: d.s3.readOnly ?? true, mountPoint }];
-  });
-}
-
-function describeStorage(record: WorkstationRecord): string {
-  const mounts = s3Mounts(record);
-  return mounts.length
-    ? `Preparing ${mounts.length} dataset mount${mounts.length > 1 ? 's' : ''} (${mounts.map(m => `s3://${m.bucket}/${m.prefix}`).join(', ')})…`
-    : 'No datasets to attach.';
-}
-
-function describeAccess(record: WorkstationRecord, reportBucket: string | null): string {
-  const datasets = s3Mounts(record).map(m => `${m.readOnly ? 'reads' : 'reads and writes'} s3://${m.bucket}/${normalPrefix(m.prefix)}`);
-  const reports = reportBucket ? [`writes its boot reports to s3://${reportBucket}/prism-reports/${record.id}/`] : [];
-  return [...datasets, ...reports].join(', ');
-}
-
-export function toProblem(error: unknown): Problem {
-  if (error instanceof PrismError) {
-    return {
-      type: `https://prism.dev/problems/${error.code.toLowerCase().replace(/_/g, '-')}`,
-      title: error.title,
-      status: error.status,
-      detail: error.detail,
-      code: error.code,
-      hint: error.hint,
-      ...(error instanceof PermissionDeniedError && { policyStatement: error.policyStatement })
-    };
-  }
-  return {
-    type: 'https://prism.dev/problems/launch-failed',
-    title: 'The launch failed',
-    status: 500,
-    detail: 'An unexpected error stopped the launch.',
-    code: 'LAUNCH_FAILED',
-    hint: 'Try again; if it fails again, the service log has the details under this workstation id.'
-  };
 }
 
 function sameSecret(expected: string, given: string): boolean {

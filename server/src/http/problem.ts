@@ -6,7 +6,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Problem } from '../contract/events';
 import { PrismError } from '../domain/errors';
-import { toProblem } from '../domain/launch';
+import { toProblem } from '../domain/launch-problems';
 import type { Logger } from '../logger';
 
 export function sendProblem(res: Parameters<RequestHandler>[1], problem: Problem): void {

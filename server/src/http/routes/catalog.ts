@@ -6,7 +6,7 @@ import { Router, type ErrorRequestHandler } from 'express';
 import { z } from 'zod';
 import { REVIEW_MAX_CHARS, TemplateInvalidError, type CommunityCatalog } from '../../domain/catalog';
 import { PrismError } from '../../domain/errors';
-import { toProblem } from '../../domain/launch';
+import { toProblem } from '../../domain/launch-problems';
 import { callerOf } from '../auth';
 import { invalidBody, sendProblem } from '../problem';
 
