@@ -3,7 +3,7 @@
  * reports, and the IAM role it needs for its S3 datasets and its report
  * objects. Without either it gets no role at all.
  */
-import { normalPrefix } from './bootstrap';
+import { normalPrefix } from './bootstrap-steps';
 import type { LaunchSettings } from './launch';
 import type { Cloud, WorkstationRecord } from './ports';
 
