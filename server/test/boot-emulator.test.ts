@@ -6,30 +6,21 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { renderBootstrap } from '../src/domain/bootstrap';
 import type { BootReport, Cloud, CloudInstance } from '../src/domain/ports';
-import type { Template } from '../src/domain/template';
+import { template as harnessTemplate } from '../src/domain/testing/harness';
 import { createBootEmulator, withEmulatedBoot } from '../src/boot/emulator';
 
 const VENV_BIN = path.resolve(__dirname, '..', '..', '.venv', 'bin');
 const REPORT_TOKEN = 'boot-token-for-ws-1';
 const JUPYTER_TOKEN = 'jupyter-token-for-ws-1';
 
-const template: Template = {
-  name: 'python-ml',
+const template = harnessTemplate({
   title: 'Python',
   description: '',
   version: '1.0.0',
-  arches: ['arm64', 'x86_64'],
   image: { arm64: { ssmParameter: '/a' }, x86_64: { ssmParameter: '/x' } },
   sizes: { small: { arm64: 't4g.medium', x86_64: 't3.medium' } },
-  defaultSize: 'small',
-  packages: { system: ['git'], conda: ['numpy'], pip: ['jupyterlab'] },
-  archPackages: {},
-  condaChannels: ['conda-forge'],
-  services: [{ name: 'jupyter', port: 8888, healthPath: '/api' }],
-  user: 'ec2-user',
-  rootVolumeGiB: 30,
-  source: { file: 'python-ml.yaml' }
-};
+  rootVolumeGiB: 30
+});
 
 /** Collects boot reports the way the service's phone-home route receives them. */
 function startReportCollector(): Promise<{ server: http.Server; url: string; reports: BootReport[]; authorizations: Set<string> }> {

@@ -1,16 +1,12 @@
 import { parse } from 'yaml';
 import { BOOTSTRAP_PATH, renderBootstrap, type BootstrapInput } from './bootstrap';
-import type { Template } from './template';
+import { template as harnessTemplate } from './testing/harness';
 
-const template: Template = {
-  name: 'python-ml',
-  title: 'Python for machine learning',
+const template = harnessTemplate({
   description: '',
   version: '1.0.0',
-  arches: ['arm64', 'x86_64'],
   image: { arm64: { ssmParameter: '/a' }, x86_64: { ssmParameter: '/x' } },
   sizes: { small: { arm64: 't4g.medium', x86_64: 't3.medium' } },
-  defaultSize: 'small',
   packages: { system: ['git'], conda: ['numpy', 'pytorch-cpu'], pip: ['jupyterlab'] },
   archPackages: { arm64: { system: ['arm-only-tool'] } },
   condaChannels: ['conda-forge', 'bioconda'],
@@ -18,11 +14,8 @@ const template: Template = {
     { name: 'jupyter', port: 8888, healthPath: '/api' },
     { name: 'rstudio', port: 8787, healthPath: '/' }
   ],
-  user: 'ec2-user',
-  rootVolumeGiB: 40,
-  setup: ["echo 'rsession-which-r=/opt/conda/bin/R' >> /etc/rstudio/rserver.conf"],
-  source: { file: 'python-ml.yaml' }
-};
+  setup: ["echo 'rsession-which-r=/opt/conda/bin/R' >> /etc/rstudio/rserver.conf"]
+});
 
 const REPORT_TOKEN = 'report-token-3f9a';
 

@@ -1,24 +1,16 @@
 import { parse } from 'yaml';
 import { renderBootstrap } from './bootstrap';
 import { PrismError } from './errors';
-import type { Template } from './template';
 import { applyParameters, resolveParameterValues } from './template-parameters';
+import { template as harnessTemplate } from './testing/harness';
 
-const template: Template = {
-  name: 'python-ml',
-  title: 'Python for machine learning',
+const template = harnessTemplate({
   description: '',
   version: '1.1.0',
-  arches: ['arm64', 'x86_64'],
   image: { arm64: { ssmParameter: '/a' }, x86_64: { ssmParameter: '/x' } },
   sizes: { small: { arm64: 't4g.medium', x86_64: 't3.medium' } },
-  defaultSize: 'small',
   packages: { system: [], conda: ['python=${pythonVersion}', 'numpy'], pip: [] },
   archPackages: { arm64: { pip: ['tool==${toolVersion}'] } },
-  condaChannels: ['conda-forge'],
-  services: [{ name: 'jupyter', port: 8888, healthPath: '/api' }],
-  user: 'ec2-user',
-  rootVolumeGiB: 40,
   setup: ['echo "threads ${threads} gpu ${useGpu} home ${HOME}" > /etc/prism-demo'],
   archSetup: { x86_64: ['echo ${toolVersion}'] },
   parameters: [
@@ -26,9 +18,8 @@ const template: Template = {
     { name: 'threads', type: 'integer', default: 4, description: 'Threads' },
     { name: 'useGpu', type: 'boolean', default: false, description: 'GPU' },
     { name: 'toolVersion', type: 'string', default: '1.0', description: 'Tool' }
-  ],
-  source: { file: 'python-ml.yaml' }
-};
+  ]
+});
 
 function refusal(given: Record<string, unknown>): PrismError {
   try {
