@@ -78,3 +78,60 @@ test('a researcher hibernates and resumes a workstation from the panel, then see
   await page.locator('.lm-TabBar-tab', { hasText: 'Prism Costs' }).click();
   await expect(costRow.locator('.jp-Prism-state')).toHaveText('terminated');
 });
+
+/** Warns 6 s into an idle run and would hibernate 2 min in: time to keep it running. */
+const QUICK_IDLE_TEMPLATE = `name: quick-idle
+title: Quick idle
+description: Amazon Linux whose idle rule warns within seconds (UI test).
+version: 1.0.0
+inherits: amazon-linux
+idle:
+  afterMinutes: 2
+  warnMinutes: 1.9
+  action: hibernate
+  cpuPercentBelow: 100
+`;
+
+test('an idle workstation warns with a notification, and Keep running 1 h puts it off', async ({
+  page
+}) => {
+  const saved = await page.request.post('/prism/api/v1/templates', {
+    data: { yaml: QUICK_IDLE_TEMPLATE }
+  });
+  expect(saved.status()).toBe(201);
+
+  await page.evaluate(() => window.jupyterapp.commands.execute('prism:open'));
+  const panel = page.locator('.jp-Prism-panel');
+  await panel.locator('.jp-Prism-refresh').click();
+  const template = panel.locator('.jp-Prism-templateCard[data-template="quick-idle"]');
+  await template.click({ timeout: 90 * 1000 });
+  await panel.locator('input[name="jp-Prism-arch"][value="arm64"]').check();
+  const name = `ui-idle-${Date.now().toString(36)}`;
+  await panel.getByLabel('Workstation name').fill(name);
+  await panel.locator('.jp-Prism-launchButton').click();
+  const row = panel.locator('.jp-Prism-workstation', { hasText: name });
+  await expect(row).toHaveAttribute('data-state', 'running', { timeout: READY_TIMEOUT });
+
+  const toast = page.locator('.Toastify__toast', {
+    hasText: `${name} will be hibernated at`
+  });
+  // The warning follows the idle agent's first report.
+  await expect(toast).toBeVisible({ timeout: 2 * 60 * 1000 });
+  await expect(toast).toContainText('no busy kernel');
+  await expect(row.locator('.jp-Prism-idlePending')).toContainText('idle: hibernates at');
+
+  await toast.getByRole('button', { name: 'Keep running 1 h' }).click();
+  const kept = page.locator('.Toastify__toast', {
+    hasText: `${name} keeps running for at least another hour.`
+  });
+  await expect(kept).toBeVisible();
+  await expect(row.locator('.jp-Prism-idlePending')).toHaveCount(0);
+  await expect(row).toHaveAttribute('data-state', 'running');
+  // The warning went with its action; the confirmation is put away.
+  await kept.getByRole('button', { name: 'Hide notification' }).click();
+  await expect(page.locator('.Toastify__toast')).toHaveCount(0);
+
+  await row.getByRole('button', { name: `Terminate ${name}` }).click();
+  await page.locator('.jp-Dialog .jp-mod-accept').click();
+  await expect(row).toHaveAttribute('data-state', 'terminated', { timeout: STATE_TIMEOUT });
+});
