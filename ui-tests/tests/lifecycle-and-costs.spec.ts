@@ -52,12 +52,25 @@ test('a researcher hibernates and resumes a workstation from the panel, then see
   await expect(row).toHaveAttribute('data-state', 'running', { timeout: STATE_TIMEOUT });
   await expect(row.locator('.jp-Prism-state')).toHaveText('running');
 
+  // Resize offers the template's other arm64 sizes with their price.
+  await row.getByRole('button', { name: `Resize ${name}` }).click();
+  const dialog = page.locator('.jp-Dialog');
+  const sizes = dialog.getByLabel('New size');
+  await expect(sizes.locator('option[value="small"]')).toBeDisabled();
+  await expect(sizes.locator('option[value="medium"]')).toHaveText(
+    /^medium — m7g\.large, 2 vCPU, 8 GiB, \$0\.\d{4}\/h$/
+  );
+  await sizes.selectOption('medium');
+  await dialog.getByRole('button', { name: 'Resize' }).click();
+  await expect(row).toContainText('m7g.large', { timeout: STATE_TIMEOUT });
+  await expect(row).toHaveAttribute('data-state', 'running', { timeout: STATE_TIMEOUT });
+
   await panel.locator('.jp-Prism-openCosts').click();
   const costs = page.locator('.jp-Prism-costsPanel');
   await expect(costs).toBeVisible();
   const costRow = costs.locator('.jp-Prism-costRow', { hasText: name });
   await expect(costRow).toBeVisible({ timeout: STATE_TIMEOUT });
-  await expect(costRow).toContainText('t4g.medium');
+  await expect(costRow).toContainText('m7g.large');
   await expect(costRow.locator('.jp-Prism-costPrice')).toHaveText(/^\$0\.\d{4}\/h$/);
   await expect(costRow.locator('.jp-Prism-state')).toHaveText('running');
   await expect(costs.locator('.jp-Prism-costTotal')).toContainText('Total');
