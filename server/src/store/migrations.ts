@@ -66,5 +66,34 @@ export const MIGRATIONS: string[] = [
      network_tx_bps REAL
    );
    CREATE INDEX workstation_metrics_by_id ON workstation_metrics (workstation_id, at);
-   CREATE INDEX workstation_metrics_by_at ON workstation_metrics (at);`
+   CREATE INDEX workstation_metrics_by_at ON workstation_metrics (at);`,
+  // Projects: members with a role, a budget each, and the project's history (budget notifications).
+  `CREATE TABLE projects (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     description TEXT NOT NULL DEFAULT '',
+     created_by TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE project_members (
+     project_id TEXT NOT NULL REFERENCES projects (id),
+     user TEXT NOT NULL,
+     role TEXT NOT NULL CHECK (role IN ('viewer', 'member', 'admin')),
+     PRIMARY KEY (project_id, user)
+   );
+   CREATE INDEX project_members_by_user ON project_members (user);
+   CREATE TABLE project_budgets (
+     project_id TEXT PRIMARY KEY REFERENCES projects (id),
+     monthly_usd REAL NOT NULL,
+     hard_stop INTEGER NOT NULL,
+     grace_minutes REAL NOT NULL,
+     set_by TEXT NOT NULL,
+     set_at TEXT NOT NULL
+   );
+   CREATE TABLE project_events (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     project_id TEXT NOT NULL,
+     body TEXT NOT NULL
+   );
+   CREATE INDEX project_events_by_project ON project_events (project_id, seq);`
 ];
