@@ -33,6 +33,8 @@ const EnvSchema = z.object({
   PRISM_DATABASE_URL: optionalText,
   PRISM_REDIS_URL: optionalText,
   PRISM_TOKEN: optionalText,
+  /** A small team's users, each with their own token (JSON: [{ user, token, roles }]). */
+  PRISM_USERS_FILE: optionalText,
   /** Where a booting workstation reaches the service; unset: it reports through S3. */
   PRISM_REPORT_URL: optionalText.pipe(z.url().optional()),
   /** The bucket for S3 boot reports; default `prism-<account>-<region>`. */
@@ -62,6 +64,7 @@ export interface Config {
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   token: string | undefined;
+  usersFile: string | undefined;
   reportUrl: string | undefined;
   reportBucket: string | undefined;
   /** How workstations report their boot: HTTP phone-home, or report objects in S3. */
@@ -95,6 +98,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.PRISM_DATABASE_URL,
     redisUrl: e.PRISM_REDIS_URL,
     token: e.PRISM_TOKEN,
+    usersFile: e.PRISM_USERS_FILE && path.resolve(e.PRISM_USERS_FILE),
     reportUrl: e.PRISM_REPORT_URL,
     reportBucket: e.PRISM_REPORT_BUCKET,
     reportChannel: reportChannel(e.PRISM_REPORT_CHANNEL, e.PRISM_REPORT_URL !== undefined || e.PRISM_EMULATED_BOOT),
