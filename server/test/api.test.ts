@@ -5,6 +5,7 @@
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { Problem } from '../src/contract/events';
 import type { Me, TemplateSummary } from '../src/contract/api';
+import { emulatorEc2 } from './support/moto';
 import { startPrism, type TestPrism } from './support/prism';
 
 let prism: TestPrism;
@@ -12,7 +13,7 @@ let ec2: EC2Client;
 
 beforeAll(async () => {
   prism = await startPrism();
-  ec2 = new EC2Client({ endpoint: prism.moto.endpoint, region: 'us-east-1' });
+  ec2 = emulatorEc2(prism.moto.endpoint);
 }, 60_000);
 
 afterAll(async () => {

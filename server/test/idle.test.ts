@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { IdleEvent, WorkstationEvent, WorkstationState } from '../src/contract/events';
+import { emulatorEc2 } from './support/moto';
 import { startPrism, type PrismClientSocket, type TestPrism } from './support/prism';
 
 const REPO_TEMPLATES = path.resolve(__dirname, '..', '..', 'templates');
@@ -40,7 +41,7 @@ beforeAll(async () => {
   // The boot emulator hands this to the sandboxed bootstrap, which gives it to the agent.
   process.env.PRISM_AGENT_INTERVAL_SECONDS = '2';
   prism = await startPrism({ PRISM_TEMPLATES_DIR: templatesDir });
-  ec2 = new EC2Client({ endpoint: prism.moto.endpoint, region: 'us-east-1' });
+  ec2 = emulatorEc2(prism.moto.endpoint);
   socket = prism.socket();
   await new Promise<void>((resolve, reject) => {
     socket.on('connect', resolve);

@@ -13,6 +13,7 @@ import {
 import { LAUNCH_PHASES, type ProgressEvent, type WorkstationEvent } from '../src/contract/events';
 import type { Connection, Workstation } from '../src/contract/api';
 import type { CostReport } from '../src/contract/api';
+import { emulatorEc2 } from './support/moto';
 import { startPrism, type TestPrism } from './support/prism';
 
 const READY_TIMEOUT_MS = 120_000;
@@ -22,7 +23,7 @@ let ec2: EC2Client;
 
 beforeAll(async () => {
   prism = await startPrism();
-  ec2 = new EC2Client({ endpoint: prism.moto.endpoint, region: 'us-east-1' });
+  ec2 = emulatorEc2(prism.moto.endpoint);
 }, 60_000);
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { DescribeInstancesCommand, EC2Client, StopInstancesCommand, TerminateInstancesCommand, type Instance } from '@aws-sdk/client-ec2';
 import type { Orphan, Workstation } from '../src/contract/api';
 import type { WorkstationEvent } from '../src/contract/events';
-import { startMoto, type Moto } from './support/moto';
+import { emulatorEc2, startMoto, type Moto } from './support/moto';
 import { spawnPrism, type PrismProcess } from './support/prism-process';
 
 let moto: Moto;
@@ -22,11 +22,7 @@ const ids: Record<'stopped' | 'terminated' | 'running', string> = { stopped: '',
 
 beforeAll(async () => {
   moto = await startMoto();
-  ec2 = new EC2Client({
-    endpoint: moto.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }
-  });
+  ec2 = emulatorEc2(moto.endpoint);
 }, 60_000);
 
 afterAll(async () => {

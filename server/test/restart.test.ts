@@ -9,7 +9,7 @@ import path from 'node:path';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { Workstation } from '../src/contract/api';
 import { LAUNCH_PHASES, type LaunchPhase } from '../src/contract/events';
-import { startMoto, type Moto } from './support/moto';
+import { emulatorEc2, startMoto, type Moto } from './support/moto';
 import { spawnPrism } from './support/prism-process';
 
 let moto: Moto;
@@ -18,11 +18,7 @@ const dataDirs: string[] = [];
 
 beforeAll(async () => {
   moto = await startMoto();
-  ec2 = new EC2Client({
-    endpoint: moto.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }
-  });
+  ec2 = emulatorEc2(moto.endpoint);
 }, 60_000);
 
 afterAll(async () => {

@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { EC2Client } from '@aws-sdk/client-ec2';
 
 export interface Moto {
   endpoint: string;
@@ -34,6 +35,11 @@ export function emulatorEnv(endpoint: string): Record<string, string> {
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing'
   };
+}
+
+/** An EC2 client on the emulator at `endpoint`, with its test credentials; destroy it when done. */
+export function emulatorEc2(endpoint: string): EC2Client {
+  return new EC2Client({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
 }
 
 /** Writes the image list moto serves (MOTO_AMIS_PATH) and returns its path. */
