@@ -5,6 +5,7 @@
 import http from 'node:http';
 import express from 'express';
 import type { Health } from './contract/api';
+import type { AwsSetup } from './domain/aws-setup';
 import type { CommunityCatalog } from './domain/catalog';
 import { cloudReachability } from './domain/cloud-reachability';
 import { IdleWatch } from './domain/idle-watch';
@@ -28,6 +29,7 @@ import { Timeline } from './domain/timeline';
 import { Workstations } from './domain/workstations';
 import { requireCaller } from './http/auth';
 import { notFoundRoute, problemMiddleware } from './http/problem';
+import { awsSetupRouter } from './http/routes/aws-setup';
 import { bootReportsRouter } from './http/routes/boot-reports';
 import { catalogRouter } from './http/routes/catalog';
 import { costsRouter } from './http/routes/costs';
@@ -65,6 +67,8 @@ export interface AppDeps {
   clock: Clock;
   logger: Logger;
   launch: LaunchSettings;
+  /** The first-run wizard's AWS set-up; absent where the service cannot switch its AWS access (unit harnesses). */
+  awsSetup?: { setup: AwsSetup; region(): string };
 }
 
 export interface PrismApp {
@@ -139,7 +143,8 @@ export function createApp(deps: AppDeps): PrismApp {
 
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
-  api.use(healthRouter(VERSION, cachedCloudHealth(deps.cloud, deps.region)));
+  const cloudHealth = cachedCloudHealth(deps.cloud, deps.awsSetup?.region ?? (() => deps.region));
+  api.use(healthRouter(VERSION, cloudHealth.read));
   api.use(bootReportsRouter(runner));
   api.use(requireCaller(deps.identity));
   api.use(callerRouter());
@@ -153,6 +158,9 @@ export function createApp(deps: AppDeps): PrismApp {
   api.use(costsRouter(workstations));
   api.use(metricsRouter(metrics));
   api.use(catalogRouter(deps.community ?? null));
+  if (deps.awsSetup) {
+    api.use(awsSetupRouter(deps.awsSetup.setup, cloudHealth.forget));
+  }
   api.use(notFoundRoute);
 
   const app = express();
@@ -173,14 +181,27 @@ export function createApp(deps: AppDeps): PrismApp {
   return { httpServer, io, runner, workstations, timeline, idle };
 }
 
-function cachedCloudHealth(cloud: Cloud, region: string): () => Promise<Health['cloud']> {
+/** `forget`: after the AWS profile or region changed, /health asks AWS again at once. */
+function cachedCloudHealth(
+  cloud: Cloud,
+  region: () => string
+): { read: () => Promise<Health['cloud']>; forget: () => void } {
   let cached: { at: number; value: Health['cloud'] } | undefined;
-  return async () => {
-    if (cached && Date.now() - cached.at < CLOUD_HEALTH_TTL_MS) {
-      return cached.value;
+  // An answer asked before a switch must not be kept as the answer after it.
+  let generation = 0;
+  return {
+    read: async () => {
+      if (cached && Date.now() - cached.at < CLOUD_HEALTH_TTL_MS) {
+        return cached.value;
+      }
+      const asked = generation;
+      const value = await cloudReachability(cloud, region());
+      if (asked === generation) cached = { at: Date.now(), value };
+      return value;
+    },
+    forget: () => {
+      generation++;
+      cached = undefined;
     }
-    const value = await cloudReachability(cloud, region);
-    cached = { at: Date.now(), value };
-    return value;
   };
 }

@@ -9,13 +9,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createApp, type PrismApp } from './app';
-import { createAwsClients, destroyAwsClients } from './aws/clients';
-import { createS3BootReportInbox } from './aws/boot-report-inbox';
+import { createAwsSession } from './aws/aws-session';
 import { createS3CatalogSource } from './aws/catalog-source';
-import { createAwsCloud } from './aws/cloud';
+import { awsProfileFiles } from './aws/profiles';
 import { createBootEmulator, withEmulatedBoot } from './boot/emulator';
 import { createTemplateInstaller } from './catalog/template-installer';
 import type { Config } from './config';
+import { AwsSetup } from './domain/aws-setup';
+import { awsSettingsFile, overridingVariables, startingChoice } from './domain/aws-setup-settings';
 import { CommunityCatalog } from './domain/catalog';
 import { cloudReachability } from './domain/cloud-reachability';
 import type { Cloud } from './domain/ports';
@@ -49,8 +50,12 @@ export interface RunningService {
   stop(graceMs: number): Promise<void>;
 }
 
-export async function startService(config: Config, logger: Logger): Promise<RunningService> {
-  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+export async function startService(configured: Config, logger: Logger): Promise<RunningService> {
+  fs.mkdirSync(configured.dataDir, { recursive: true, mode: 0o700 });
+  // The profile and region chosen in the first-run wizard, unless the environment names its own.
+  const savedAws = awsSettingsFile(configured.dataDir);
+  const startChoice = startingChoice(savedAws.read(), process.env, configured.region);
+  const config: Config = { ...configured, region: startChoice.region };
   const token = config.token ?? createSessionToken(config.dataDir);
   const store = new SqliteStore(path.join(config.dataDir, 'prism.sqlite'));
   const templateVersions = new SqliteTemplateVersions(path.join(config.dataDir, 'prism.sqlite'));
@@ -61,8 +66,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   }
   const templateWatch = watchTemplates(catalog, logger.child({ module: 'templates' }));
   let reportUrl = config.reportChannel === 'http' ? (config.reportUrl ?? null) : null;
-  const clients = createAwsClients(config);
-  const awsCloud = createAwsCloud({ clients, config, logger });
+  const aws = createAwsSession({ config, logger, choice: startChoice });
+  const awsCloud = aws.cloud;
   const emulator = config.emulatedBoot
     ? createBootEmulator({
         cloud: awsCloud,
@@ -73,9 +78,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     : null;
   const emulatedCloud = emulator ? withEmulatedBoot(awsCloud, emulator) : null;
   const cloud = emulatedCloud ?? awsCloud;
-  const inbox = createS3BootReportInbox({ clients, config, logger });
+  const inbox = aws.inbox;
   // Made at start when workstations report through S3; a failure (no credentials yet) is tried again at the next launch.
-  const reportBucket = onceMade(() => inbox.ensureReportBucket());
+  const reportBucket = aws.reportBucket;
   if (config.reportChannel === 's3') {
     reportBucket().then(
       bucket => logger.info({ bucket }, 'workstations report their boot through S3'),
@@ -87,7 +92,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const community =
     config.catalogUrl && catalogStore
       ? new CommunityCatalog({
-          source: createS3CatalogSource(clients, config.catalogUrl),
+          source: createS3CatalogSource(aws.startClients, config.catalogUrl),
           store: catalogStore,
           library: catalog,
           installer: createTemplateInstaller(catalog),
@@ -111,8 +116,20 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     inbox,
     clock: { now: () => new Date() },
     logger,
+    awsSetup: {
+      setup: new AwsSetup({
+        profiles: awsProfileFiles(config),
+        saved: savedAws,
+        switchTo: choice => aws.switchTo(choice),
+        overriddenAtStartBy: overridingVariables(process.env)
+      }),
+      region: aws.region
+    },
     launch: {
-      region: config.region,
+      // Read at each launch (the bootstrap's region), so it follows a switch in the first-run wizard.
+      get region() {
+        return aws.region();
+      },
       reportUrl: () => reportUrl,
       reportBucket,
       bootTimeoutSeconds: BOOT_TIMEOUT_SECONDS,
@@ -163,7 +180,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       await app.runner.drain(graceMs);
       await emulator?.shutdown();
       await closed;
-      destroyAwsClients(clients);
+      aws.destroy();
       catalogStore?.close();
       templateVersions.close();
       metrics.close();
@@ -174,16 +191,6 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
 
 export function tokenFile(dataDir: string): string {
   return path.join(dataDir, 'token');
-}
-
-/** Runs `make` once; after a failure, again at the next call. */
-function onceMade<T>(make: () => Promise<T>): () => Promise<T> {
-  let made: Promise<T> | undefined;
-  return () =>
-    (made ??= make().catch(error => {
-      made = undefined;
-      throw error;
-    }));
 }
 
 /** Standalone and no PRISM_TOKEN: make one, readable by this user only. */

@@ -35,18 +35,20 @@ const CREDENTIAL_VARIABLES = [
   'AWS_CONTAINER_CREDENTIALS_FULL_URI'
 ];
 
+/** `profile`: an AWS profile chosen in the first-run wizard; its credentials win over the environment's. */
 export function createAwsClients(
-  config: Pick<Config, 'region' | 'awsEndpoint'>,
+  config: Pick<Config, 'region' | 'awsEndpoint'> & { profile?: string },
   env: NodeJS.ProcessEnv = process.env
 ): AwsClients {
   const useEmulatorCredentials =
-    config.awsEndpoint !== undefined && !CREDENTIAL_VARIABLES.some(name => env[name]);
+    config.awsEndpoint !== undefined && config.profile === undefined && !CREDENTIAL_VARIABLES.some(name => env[name]);
   const common = {
     region: config.region,
     maxAttempts: AWS_MAX_ATTEMPTS,
     retryMode: 'standard',
     requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
     ...(config.awsEndpoint !== undefined && { endpoint: config.awsEndpoint }),
+    ...(config.profile !== undefined && { profile: config.profile }),
     ...(useEmulatorCredentials && { credentials: EMULATOR_CREDENTIALS })
   };
   return {

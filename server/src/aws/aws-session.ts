@@ -1,0 +1,88 @@
+/**
+ * The AWS clients Prism works through, and what is built on them (the Cloud
+ * and the S3 boot-report inbox), switchable while the service runs: the
+ * first-run wizard's PUT /aws/settings changes profile and region without a
+ * restart. The domain holds one delegating Cloud for the service's life; a
+ * switch builds fresh clients, Cloud and inbox, so nothing cached for one
+ * account or region (images, security group, key pairs, the report bucket)
+ * answers for another.
+ */
+import type { Config } from '../config';
+import type { BootReportInbox, Cloud } from '../domain/ports';
+import type { Logger } from '../logger';
+import { createS3BootReportInbox } from './boot-report-inbox';
+import { createAwsClients, destroyAwsClients, type AwsClients } from './clients';
+import { createAwsCloud } from './cloud';
+
+/** `profile` undefined: the SDK's standard chain (environment, AWS_PROFILE, SSO, instance role). */
+export interface AwsChoice {
+  profile: string | undefined;
+  region: string;
+}
+
+export interface AwsSession {
+  /** Forwards every call to the Cloud of the current choice. */
+  readonly cloud: Cloud;
+  /** Forwards to the boot-report inbox of the current choice. */
+  readonly inbox: BootReportInbox;
+  /** The clients the service started with (the community catalog reads through them; it lives in its own bucket). */
+  readonly startClients: AwsClients;
+  region(): string;
+  /** The current account and region's report bucket, made once per choice; a failure is tried again at the next call. */
+  reportBucket(): Promise<string>;
+  switchTo(choice: AwsChoice): void;
+  /** Closes every client built; at shutdown only, since calls made before a switch may still be running. */
+  destroy(): void;
+}
+
+interface Built {
+  choice: AwsChoice;
+  clients: AwsClients;
+  cloud: Cloud;
+  inbox: ReturnType<typeof createS3BootReportInbox>;
+  reportBucket: () => Promise<string>;
+}
+
+export function createAwsSession(deps: { config: Config; logger: Logger; choice: AwsChoice }): AwsSession {
+  const { config, logger } = deps;
+  const build = (choice: AwsChoice): Built => {
+    const clients = createAwsClients({ region: choice.region, awsEndpoint: config.awsEndpoint, profile: choice.profile });
+    const inbox = createS3BootReportInbox({ clients, config, logger });
+    return {
+      choice,
+      clients,
+      cloud: createAwsCloud({ clients, config, logger }),
+      inbox,
+      reportBucket: onceMade(() => inbox.ensureReportBucket())
+    };
+  };
+  let current = build(deps.choice);
+  const everBuilt = [current];
+  // A Proxy rather than a hand-written forwarder: every Cloud method, present and future, follows the switch.
+  const cloud = new Proxy({} as Cloud, { get: (_target, key) => Reflect.get(current.cloud, key) as unknown });
+  return {
+    cloud,
+    inbox: { fetch: (launchId, afterSeq) => current.inbox.fetch(launchId, afterSeq) },
+    startClients: current.clients,
+    region: () => current.choice.region,
+    reportBucket: () => current.reportBucket(),
+    switchTo(choice) {
+      current = build(choice);
+      everBuilt.push(current);
+      logger.info({ profile: choice.profile ?? null, region: choice.region }, 'AWS profile and region switched');
+    },
+    destroy() {
+      for (const built of everBuilt) destroyAwsClients(built.clients);
+    }
+  };
+}
+
+/** Runs `make` once; after a failure, again at the next call. */
+function onceMade<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () =>
+    (made ??= make().catch(error => {
+      made = undefined;
+      throw error;
+    }));
+}
