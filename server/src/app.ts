@@ -6,6 +6,7 @@ import http from 'node:http';
 import express from 'express';
 import type { Health } from './contract/api';
 import type { AwsSetup } from './domain/aws-setup';
+import { Budgets, projectAccess } from './domain/budgets';
 import type { CommunityCatalog } from './domain/catalog';
 import { cloudReachability } from './domain/cloud-reachability';
 import { IdleWatch } from './domain/idle-watch';
@@ -13,6 +14,7 @@ import { OwnerKeys } from './domain/keys';
 import { LaunchRunner, type LaunchSettings } from './domain/launch';
 import { MetricsRecorder } from './domain/metrics-recorder';
 import { Orphans } from './domain/orphans';
+import { Projects, type ProjectStore } from './domain/projects';
 import type {
   BootReportInbox,
   Clock,
@@ -31,6 +33,7 @@ import { requireCaller } from './http/auth';
 import { notFoundRoute, problemMiddleware } from './http/problem';
 import { awsSetupRouter } from './http/routes/aws-setup';
 import { bootReportsRouter } from './http/routes/boot-reports';
+import { budgetsRouter } from './http/routes/budgets';
 import { catalogRouter } from './http/routes/catalog';
 import { costsRouter } from './http/routes/costs';
 import { instancesRouter } from './http/routes/instances';
@@ -38,12 +41,20 @@ import { keysRouter } from './http/routes/keys';
 import { lifecycleRouter } from './http/routes/lifecycle';
 import { metricsRouter } from './http/routes/metrics';
 import { orphansRouter } from './http/routes/orphans';
+import { projectsRouter } from './http/routes/projects';
 import { keepRunningRouter } from './http/routes/keep-running';
 import { callerRouter, healthRouter } from './http/routes/service';
 import { templatesRouter } from './http/routes/templates';
 import { templateAuthoringRouter } from './http/routes/template-authoring';
 import type { Logger } from './logger';
-import { createRealtime, socketEventSink, socketMetricsSink, type PrismSocketServer } from './realtime/socket';
+import {
+  createRealtime,
+  followMembership,
+  socketBudgetSink,
+  socketEventSink,
+  socketMetricsSink,
+  type PrismSocketServer
+} from './realtime/socket';
 import { instanceTypeProblem } from './templates/instance-type-check';
 import type { TemplateAuthoring } from './templates/template-authoring';
 import { VERSION } from './version';
@@ -55,6 +66,8 @@ export interface AppDeps {
   store: WorkstationStore;
   /** Monitoring points (docs/monitoring.md). */
   metrics: MetricsStore;
+  /** Projects, members, budgets and project history. */
+  projects: ProjectStore;
   cloud: Cloud;
   catalog: VersionedTemplateCatalog;
   /** The community catalog; null (or absent) when PRISM_CATALOG_URL is not set. */
@@ -79,6 +92,8 @@ export interface PrismApp {
   timeline: Timeline;
   /** Idle rules; its scheduler is started by whoever listens (service.ts). */
   idle: IdleWatch;
+  /** Project budgets; its scheduler is started by whoever listens (service.ts). */
+  budgets: Budgets;
 }
 
 const CLOUD_HEALTH_TTL_MS = 30_000;
@@ -104,7 +119,25 @@ export function createApp(deps: AppDeps): PrismApp {
       metrics?.record(id, activity);
     }
   });
-  const workstations = new Workstations({
+  const projects = new Projects({
+    store: deps.projects,
+    clock: deps.clock,
+    logger: logger.child({ module: 'projects' }),
+    onMembershipChange: followMembership(() => io)
+  });
+  const budgets: Budgets = new Budgets({
+    projects,
+    projectStore: deps.projects,
+    store: deps.store,
+    control: { stopWorkstation: (owner, id, hibernate) => workstations.stopWorkstation(owner, id, hibernate) },
+    timeline,
+    sink: socketBudgetSink(() => io),
+    clock: deps.clock,
+    logger: logger.child({ module: 'budgets' }),
+    rootVolumeGiB: record => workstations.billedRootVolumeGiB(record)
+  });
+  const projectIds = (user: string): string[] => projects.listProjects(user).map(p => p.id);
+  const workstations: Workstations = new Workstations({
     store: deps.store,
     cloud: deps.cloud,
     catalog: deps.catalog,
@@ -113,7 +146,8 @@ export function createApp(deps: AppDeps): PrismApp {
     network: deps.network,
     clock: deps.clock,
     logger: logger.child({ module: 'workstations' }),
-    region: deps.region
+    region: deps.region,
+    projects: projectAccess(projects, budgets)
   });
   idle = new IdleWatch({
     store: deps.store,
@@ -147,7 +181,7 @@ export function createApp(deps: AppDeps): PrismApp {
   api.use(healthRouter(VERSION, cloudHealth.read));
   api.use(bootReportsRouter(runner));
   api.use(requireCaller(deps.identity));
-  api.use(callerRouter());
+  api.use(callerRouter(projectIds));
   api.use(templatesRouter(deps.catalog, deps.region));
   api.use(templateAuthoringRouter(deps.authoring, deps.region));
   api.use(instancesRouter(workstations));
@@ -156,6 +190,8 @@ export function createApp(deps: AppDeps): PrismApp {
   api.use(orphansRouter(new Orphans({ ...lifecycleDeps, clock: deps.clock, logger: logger.child({ module: 'orphans' }) })));
   api.use(keysRouter(new OwnerKeys({ cloud: deps.cloud, store: deps.store })));
   api.use(costsRouter(workstations));
+  api.use(projectsRouter(projects, budgets));
+  api.use(budgetsRouter(budgets));
   api.use(metricsRouter(metrics));
   api.use(catalogRouter(deps.community ?? null));
   if (deps.awsSetup) {
@@ -175,10 +211,11 @@ export function createApp(deps: AppDeps): PrismApp {
     path: `${deps.baseUrl}socket.io`,
     identity: deps.identity,
     workstations,
+    projectsOf: projectIds,
     allowedOrigins: deps.allowedOrigins,
     logger: logger.child({ module: 'realtime' })
   });
-  return { httpServer, io, runner, workstations, timeline, idle };
+  return { httpServer, io, runner, workstations, timeline, idle, budgets };
 }
 
 /** `forget`: after the AWS profile or region changed, /health asks AWS again at once. */

@@ -22,11 +22,13 @@ import { cloudReachability } from './domain/cloud-reachability';
 import type { Cloud } from './domain/ports';
 import { reconcileWithCloud } from './domain/reconcile';
 import { createTokenIdentity } from './identity/token-identity';
+import { eitherIdentity, loadUsersFile } from './identity/users-file-identity';
 import type { Logger } from './logger';
 import { httpProbe } from './network/http-probe';
 import { cloudNetwork, loopbackNetwork } from './network/workstation-network';
 import { SqliteCatalogStore } from './store/sqlite-catalog-store';
 import { SqliteMetricsStore } from './store/sqlite-metrics-store';
+import { SqliteProjectStore } from './store/sqlite-project-store';
 import { SqliteStore } from './store/sqlite-store';
 import { SqliteTemplateVersions } from './store/sqlite-template-versions';
 import { createTemplateAuthoring } from './templates/template-authoring';
@@ -38,6 +40,8 @@ const HEALTH_TIMEOUT_SECONDS = 120;
 const REPORT_POLL_SECONDS = 5;
 /** Idle deadlines are checked this often besides at each agent report. */
 const IDLE_CHECK_MS = 15_000;
+/** Budgets are checked every minute (and at once when one is set). */
+const BUDGET_CHECK_MS = 60_000;
 
 export interface RunningService {
   app: PrismApp;
@@ -60,6 +64,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
   const store = new SqliteStore(path.join(config.dataDir, 'prism.sqlite'));
   const templateVersions = new SqliteTemplateVersions(path.join(config.dataDir, 'prism.sqlite'));
   const metrics = new SqliteMetricsStore(path.join(config.dataDir, 'prism.sqlite'));
+  const projects = new SqliteProjectStore(path.join(config.dataDir, 'prism.sqlite'));
   const catalog = await TemplateLibrary.open(config.templatesDir, templateVersions);
   for (const d of catalog.diagnostics) {
     logger.warn({ module: 'templates', file: d.file, line: d.line, column: d.column, hint: d.hint }, d.message);
@@ -106,11 +111,15 @@ export async function startService(configured: Config, logger: Logger): Promise<
     allowedOrigins: config.allowedOrigins,
     store,
     metrics,
+    projects,
     cloud,
     catalog,
     community,
     authoring: createTemplateAuthoring(catalog),
-    identity: createTokenIdentity(token, os.userInfo().username),
+    // A team's users (PRISM_USERS_FILE) beside the account the service runs as.
+    identity: config.usersFile
+      ? eitherIdentity(createTokenIdentity(token, os.userInfo().username), loadUsersFile(config.usersFile))
+      : createTokenIdentity(token, os.userInfo().username),
     network: emulator ? loopbackNetwork : cloudNetwork,
     probe: httpProbe,
     inbox,
@@ -149,6 +158,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
     reportUrl = `${origin}${config.baseUrl.replace(/\/$/, '')}`;
   }
   app.idle.start(IDLE_CHECK_MS);
+  app.budgets.start(BUDGET_CHECK_MS);
   // Over S3, running workstations' activity reports wait in the bucket until collected.
   const activityCollection = setInterval(() => void app.runner.collectRunningReportObjects(), IDLE_CHECK_MS);
   void reportCredentials(cloud, config.region, logger);
@@ -174,6 +184,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
     async stop(graceMs) {
       templateWatch.close();
       app.idle.stop();
+      app.budgets.stop();
       clearInterval(activityCollection);
       const closed = new Promise(resolve => app.httpServer.close(resolve));
       app.io.close();
@@ -184,6 +195,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
       catalogStore?.close();
       templateVersions.close();
       metrics.close();
+      projects.close();
       store.close();
     }
   };

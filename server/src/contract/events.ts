@@ -3,6 +3,7 @@
  * Part of API v1 (see docs/api.md): extend, never change a field's meaning.
  */
 import type { MetricsEvent } from './metrics';
+import type { BudgetEvent } from './projects';
 
 /** The phases of a launch, in the order they happen. */
 export const LAUNCH_PHASES = [
@@ -117,6 +118,8 @@ export interface ServerToClientEvents {
   'instance:idle-warning': (event: IdleEvent) => void;
   /** A new monitoring point of one of the owner's workstations (docs/monitoring.md); not kept in its history. */
   'instance:metrics': (event: MetricsEvent) => void;
+  /** A project's budget reached a threshold (50, 80, 100 %), or its hard stop acted; sent to the project's room. */
+  'project:budget': (event: BudgetEvent) => void;
 }
 
 /** Acknowledgement shape for client requests over the socket. */

@@ -1,11 +1,13 @@
 /**
  * What a researcher can do with their workstations: launch, list, look at,
- * connect to, stop, start, terminate. Every call is on behalf of an owner;
- * another owner's workstation does not exist for them.
+ * connect to, stop, start, terminate. Every call is on behalf of a user;
+ * another owner's workstation does not exist for them unless it is in a
+ * project they are in: viewers see it, members also stop, start and terminate it.
  */
 import crypto from 'node:crypto';
 import type { Connection, CostReport, LaunchRequest, Workstation } from '../contract/api';
 import type { WorkstationEvent } from '../contract/events';
+import type { ProjectRole } from '../contract/projects';
 import { notFound, PrismError } from './errors';
 import { costReport } from './costs';
 import { cannotHibernate } from './hibernation';
@@ -37,6 +39,17 @@ export interface WorkstationsDeps {
   clock: Clock;
   logger: DomainLogger;
   region: string;
+  /** Project roles and budgets; without it, workstations are their owner's only. */
+  projects?: ProjectAccess;
+}
+
+/** What Workstations asks of projects (projects.ts, budgets.ts). */
+export interface ProjectAccess {
+  roleOf(user: string, project: string): ProjectRole | null;
+  /** @throws {PrismError} PROJECT_NOT_FOUND (not in it), FORBIDDEN (a viewer), BUDGET_EXCEEDED (hard stop). */
+  admitLaunch(user: string, project: string): void;
+  /** @throws {PrismError} BUDGET_EXCEEDED when the project's hard stop holds. */
+  checkBudget(project: string): void;
 }
 
 export class Workstations {
@@ -45,6 +58,7 @@ export class Workstations {
   /** Records the launch (durable) and returns at once; progress follows as events. */
   launchWorkstation(owner: string, request: LaunchRequest): Workstation {
     const { store, catalog, clock, timeline, runner, region } = this.deps;
+    if (request.project !== undefined) this.admitLaunch(owner, request.project);
     const plan = planLaunch(catalog, request, store.listByOwner(owner));
     const now = clock.now().toISOString();
     const record: WorkstationRecord = {
@@ -82,22 +96,30 @@ export class Workstations {
     return toWorkstation(this.deps.store.get(record.id) as WorkstationRecord);
   }
 
-  listWorkstations(owner: string): Workstation[] {
-    return this.deps.store.listByOwner(owner).map(toWorkstation);
+  /** The user's own workstations; with `project`, every workstation of that project (any role may look). */
+  listWorkstations(user: string, project?: string): Workstation[] {
+    if (project === undefined) {
+      return this.deps.store.listByOwner(user).map(toWorkstation);
+    }
+    if (!this.roleIn(user, project)) {
+      throw notFound('project', project, 'List your projects with GET /projects (prism projects list); a project admin can add you.');
+    }
+    return this.deps.store.listAll().filter(r => r.project === project).map(toWorkstation);
   }
 
-  getWorkstation(owner: string, id: string): Workstation {
-    return toWorkstation(this.owned(owner, id));
+  getWorkstation(user: string, id: string): Workstation {
+    return toWorkstation(this.visible(user, id));
   }
 
-  eventsOf(owner: string, id: string): WorkstationEvent[] {
-    this.owned(owner, id);
+  eventsOf(user: string, id: string): WorkstationEvent[] {
+    this.visible(user, id);
     return this.deps.store.events(id);
   }
 
-  /** May `owner` watch this workstation's live events? */
-  canWatch(owner: string, id: string): boolean {
-    return this.deps.store.get(id)?.owner === owner;
+  /** May `user` watch this workstation's live events? */
+  canWatch(user: string, id: string): boolean {
+    const record = this.deps.store.get(id);
+    return record !== undefined && (record.owner === user || this.roleIn(user, record.project) !== null);
   }
 
   connectionOf(owner: string, id: string): Connection {
@@ -139,8 +161,8 @@ export class Workstations {
     return this.deps.catalog.get(record.template, record.templateVersion)?.rootVolumeGiB ?? DEFAULT_ROOT_VOLUME_GIB;
   }
 
-  async stopWorkstation(owner: string, id: string, hibernate = false): Promise<Workstation> {
-    const record = this.owned(owner, id);
+  async stopWorkstation(user: string, id: string, hibernate = false): Promise<Workstation> {
+    const record = this.controlled(user, id, hibernate ? 'hibernate' : 'stop');
     this.requireState(record, ['running'], hibernate ? 'hibernate' : 'stop');
     if (hibernate && !record.hibernation) {
       throw cannotHibernate(record);
@@ -150,9 +172,10 @@ export class Workstations {
     return toWorkstation(this.deps.timeline.state(id, hibernate ? 'hibernated' : 'stopped'));
   }
 
-  async startWorkstation(owner: string, id: string): Promise<Workstation> {
-    const record = this.owned(owner, id);
+  async startWorkstation(user: string, id: string): Promise<Workstation> {
+    const record = this.controlled(user, id, 'start');
     this.requireState(record, ['stopped', 'hibernated'], 'start');
+    if (record.project) this.deps.projects?.checkBudget(record.project);
     this.deps.store.update(id, { lastReportSeq: 0 });
     this.deps.timeline.state(id, 'pending');
     await this.deps.cloud.startInstance(record.instanceId as string);
@@ -160,8 +183,8 @@ export class Workstations {
     return toWorkstation(this.deps.timeline.state(id, 'running', { address: this.deps.network.addressOf(instance) }));
   }
 
-  async terminateWorkstation(owner: string, id: string): Promise<Workstation> {
-    const record = this.owned(owner, id);
+  async terminateWorkstation(user: string, id: string): Promise<Workstation> {
+    const record = this.controlled(user, id, 'terminate');
     if (record.state === 'terminated') {
       return toWorkstation(record);
     }
@@ -171,7 +194,7 @@ export class Workstations {
       await this.deps.cloud.terminateInstance(instanceId);
     }
     await this.deps.runner.removeRole(id);
-    this.deps.logger.info({ workstation: id, owner }, 'workstation terminated');
+    this.deps.logger.info({ workstation: id, owner: record.owner, by: user }, 'workstation terminated');
     return toWorkstation(this.deps.timeline.state(id, 'terminated', { instanceId: instanceId ?? null }));
   }
 
@@ -187,6 +210,48 @@ export class Workstations {
           : `Refresh the list; ${action} applies to ${allowed.join(' or ')} workstations.`
       );
     }
+  }
+
+  private admitLaunch(owner: string, project: string): void {
+    if (!this.deps.projects) {
+      throw notFound('project', project, 'This Prism service has no projects; launch without "project".');
+    }
+    this.deps.projects.admitLaunch(owner, project);
+  }
+
+  private roleIn(user: string, project: string | null): ProjectRole | null {
+    return project ? (this.deps.projects?.roleOf(user, project) ?? null) : null;
+  }
+
+  /** Its owner's, or seen through a project role. */
+  private visible(user: string, id: string): WorkstationRecord {
+    const record = this.deps.store.get(id);
+    if (record && record.owner !== user && this.roleIn(user, record.project)) {
+      return record;
+    }
+    return this.owned(user, id);
+  }
+
+  /**
+   * Its owner's, or a project member's (not a viewer's) to stop, start and
+   * terminate; someone else acting is written in its history.
+   */
+  private controlled(user: string, id: string, action: string): WorkstationRecord {
+    const record = this.visible(user, id);
+    if (record.owner === user) return record;
+    const role = this.roleIn(user, record.project);
+    if (role === 'viewer') {
+      throw new PrismError(
+        'FORBIDDEN',
+        403,
+        'Not allowed',
+        `You are a viewer of project '${record.project}'; to ${action} '${record.name}' needs member.`,
+        `Ask its owner (${record.owner}) or a project admin to ${action} it, or to make you a member.`
+      );
+    }
+    this.deps.timeline.log(id, `${action} asked by ${user} (project ${role} of ${record.project})`);
+    this.deps.logger.info({ workstation: id, owner: record.owner, by: user, project: record.project, action }, 'project member acted');
+    return record;
   }
 
   private owned(owner: string, id: string): WorkstationRecord {

@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { z } from 'zod';
+import { ConfigError } from '../config';
 import type { Caller, IdentityProvider } from '../domain/ports';
 
 const UsersSchema = z
@@ -23,8 +24,6 @@ const UsersSchema = z
   .refine(users => new Set(users.map(u => u.user)).size === users.length, 'lists a user twice')
   .refine(users => new Set(users.map(u => u.token)).size === users.length, 'gives two users the same token');
 
-export class UsersFileError extends Error {}
-
 const digest = (token: string): Buffer => crypto.createHash('sha256').update(token).digest();
 
 export function loadUsersFile(file: string): IdentityProvider {
@@ -32,18 +31,18 @@ export function loadUsersFile(file: string): IdentityProvider {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UsersFileError(`PRISM_USERS_FILE: cannot read ${file}: ${(error as Error).message}`);
+    throw new ConfigError(`PRISM_USERS_FILE: cannot read ${file}: ${(error as Error).message}`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new UsersFileError(`PRISM_USERS_FILE: ${file} is not JSON: ${(error as Error).message}`);
+    throw new ConfigError(`PRISM_USERS_FILE: ${file} is not JSON: ${(error as Error).message}`);
   }
   const parsed = UsersSchema.safeParse(json);
   if (!parsed.success) {
     const lines = parsed.error.issues.map(i => `  ${i.path.join('.') || '(file)'}: ${i.message}`);
-    throw new UsersFileError(`PRISM_USERS_FILE: ${file} is not valid:\n${lines.join('\n')}`);
+    throw new ConfigError(`PRISM_USERS_FILE: ${file} is not valid:\n${lines.join('\n')}`);
   }
   return createUsersIdentity(parsed.data);
 }

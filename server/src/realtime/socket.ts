@@ -12,6 +12,8 @@ import type {
   SocketData,
   WorkstationEvent
 } from '../contract/events';
+import type { ProjectRole } from '../contract/projects';
+import type { BudgetSink } from '../domain/budgets';
 import type { EventSink, IdentityProvider, MetricsSink } from '../domain/ports';
 import type { Workstations } from '../domain/workstations';
 import { bearerToken } from '../http/auth';
@@ -24,6 +26,8 @@ export interface RealtimeDeps {
   path: string;
   identity: IdentityProvider;
   workstations: Workstations;
+  /** The ids of the user's projects: each connection joins their rooms. */
+  projectsOf: (user: string) => string[];
   allowedOrigins: string[];
   logger: Logger;
 }
@@ -52,7 +56,7 @@ export function createRealtime(deps: RealtimeDeps): PrismSocketServer {
   });
 
   io.on('connection', socket => {
-    void socket.join(userRoom(socket.data.user));
+    void socket.join([userRoom(socket.data.user), ...deps.projectsOf(socket.data.user).map(projectRoom)]);
     socket.on('instance:watch', (id, ack) => {
       if (typeof ack !== 'function') {
         return;
@@ -99,6 +103,24 @@ export function socketEventSink(io: () => PrismSocketServer | undefined): EventS
         target.emit('instance:idle-warning', event);
       }
     }
+  };
+}
+
+/** Budget notifications go to everyone in the project. */
+export function socketBudgetSink(io: () => PrismSocketServer | undefined): BudgetSink {
+  return {
+    publish(event) {
+      io()?.to(projectRoom(event.project)).emit('project:budget', event);
+    }
+  };
+}
+
+/** A member added or removed: their open connections join or leave the project's room at once. */
+export function followMembership(io: () => PrismSocketServer | undefined) {
+  return (project: string, user: string, role: ProjectRole | null): void => {
+    const sockets = io()?.in(userRoom(user));
+    if (role) sockets?.socketsJoin(projectRoom(project));
+    else sockets?.socketsLeave(projectRoom(project));
   };
 }
 

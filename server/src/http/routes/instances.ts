@@ -36,8 +36,9 @@ export const LaunchRequestSchema = z
 export function instancesRouter(workstations: Workstations): Router {
   const router = Router();
 
-  router.get('/instances', (_req, res) => {
-    res.json(workstations.listWorkstations(callerOf(res).user));
+  router.get('/instances', (req, res) => {
+    const project = typeof req.query.project === 'string' ? req.query.project : undefined;
+    res.json(workstations.listWorkstations(callerOf(res).user, project));
   });
 
   router.post('/instances', (req, res) => {

@@ -2,7 +2,7 @@
  * /health (no caller needed) and /me. The template routes are in templates.ts.
  */
 import { Router } from 'express';
-import type { Health } from '../../contract/api';
+import type { Health, Me } from '../../contract/api';
 import { callerOf } from '../auth';
 
 export function healthRouter(version: string, cloudHealth: () => Promise<Health['cloud']>): Router {
@@ -15,10 +15,13 @@ export function healthRouter(version: string, cloudHealth: () => Promise<Health[
   return router;
 }
 
-export function callerRouter(): Router {
+/** `projectsOf`: the ids of the caller's projects, kept by Prism (the identity adapters know none). */
+export function callerRouter(projectsOf: (user: string) => string[]): Router {
   const router = Router();
   router.get('/me', (_req, res) => {
-    res.json(callerOf(res));
+    const caller = callerOf(res);
+    const me: Me = { ...caller, projects: [...new Set([...caller.projects, ...projectsOf(caller.user)])] };
+    res.json(me);
   });
   return router;
 }

@@ -1,0 +1,91 @@
+/**
+ * Projects (team spaces with roles) and their budgets: the REST resources and
+ * the `project:budget` socket event. Part of API v1 (docs/api.md).
+ */
+
+/** viewer: sees the project's workstations; member: also launches, stops and terminates them; admin: also manages members and the budget. */
+export type ProjectRole = 'viewer' | 'member' | 'admin';
+
+export interface ProjectMember {
+  user: string;
+  role: ProjectRole;
+}
+
+/** A project as one caller sees it: `role` is the caller's own. */
+export interface Project {
+  /** Stable id, made from the name (lower case, digits, dashes); the value of the `prism:project` tag. */
+  id: string;
+  name: string;
+  description: string;
+  role: ProjectRole;
+  createdBy: string;
+  createdAt: string;
+}
+
+/** `GET /projects/:id`: the project and everyone in it. */
+export interface ProjectDetail extends Project {
+  members: ProjectMember[];
+}
+
+export interface CreateProjectRequest {
+  name: string;
+  description?: string;
+}
+
+/** What a project admin sets: `PUT /projects/:id/budget`. */
+export interface BudgetSetting {
+  /** USD per calendar month (UTC). */
+  monthlyUsd: number;
+  /** At 100 %: refuse new launches and hibernate (else stop) running workstations after `graceMinutes`. */
+  hardStop: boolean;
+  /** Minutes between the hard-stop warning and hibernation; default 15. */
+  graceMinutes?: number;
+}
+
+/** The percentages of the budget that notify, once each per month. */
+export const BUDGET_THRESHOLDS = [50, 80, 100] as const;
+
+/** `GET /projects/:id/budget`: the setting and this month's figures (the arithmetic of `GET /costs`). */
+export interface BudgetStatus {
+  project: string;
+  monthlyUsd: number;
+  hardStop: boolean;
+  graceMinutes: number;
+  setBy: string;
+  setAt: string;
+  /** USD spent this month by the project's workstations. */
+  spend: number;
+  /** USD by the month's end if nothing changes. */
+  projectedMonthEnd: number;
+  /** spend / monthlyUsd × 100, one decimal. */
+  percent: number;
+  /** Thresholds (50, 80, 100) the spend has reached this month. */
+  thresholdsReached: number[];
+  /** Hard stop reached: new launches are refused. */
+  exceeded: boolean;
+  /** When running workstations are (or were) hibernated by the hard stop; null when none is due. */
+  hibernateAt: string | null;
+  period: { start: string; end: string; asOf: string };
+}
+
+/**
+ * An entry of the project's history (`GET /projects/:id/events`), and the
+ * socket's `project:budget`: `reached` when spend reached `threshold` % (with
+ * `action: "hibernate"` and `actAt` when the hard stop will act), `acted` when
+ * the hard stop hibernated or stopped `workstations`.
+ */
+export interface BudgetEvent {
+  kind: 'budget';
+  project: string;
+  status: 'reached' | 'acted';
+  threshold: number;
+  percent: number;
+  spend: number;
+  monthlyUsd: number;
+  action?: 'hibernate';
+  /** ISO 8601: when the hard stop acts (acted: when it did). */
+  actAt?: string;
+  /** For `acted`: the workstation ids it hibernated or stopped. */
+  workstations?: string[];
+  at: string;
+}

@@ -1,0 +1,120 @@
+/**
+ * Projects, members, budgets and project history on SQLite. It opens the
+ * same database file as SqliteStore, which applies the migrations, so it is
+ * opened after it.
+ */
+import Database from 'better-sqlite3';
+import type { BudgetEvent, ProjectMember, ProjectRole } from '../contract/projects';
+import type { ProjectRecord, ProjectStore, StoredBudget } from '../domain/projects';
+
+interface ProjectRow {
+  id: string;
+  name: string;
+  description: string;
+  created_by: string;
+  created_at: string;
+}
+
+const toRecord = (row: ProjectRow): ProjectRecord => ({
+  id: row.id,
+  name: row.name,
+  description: row.description,
+  createdBy: row.created_by,
+  createdAt: row.created_at
+});
+
+export class SqliteProjectStore implements ProjectStore {
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+  }
+
+  createProject(project: ProjectRecord, admin: string): boolean {
+    return this.db.transaction(() => {
+      const inserted = this.db
+        .prepare('INSERT INTO projects (id, name, description, created_by, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING')
+        .run(project.id, project.name, project.description, project.createdBy, project.createdAt);
+      if (inserted.changes === 0) return false;
+      this.setRole(project.id, admin, 'admin');
+      return true;
+    })();
+  }
+
+  project(id: string): ProjectRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM projects WHERE id = ?').get(id) as ProjectRow | undefined;
+    return row && toRecord(row);
+  }
+
+  members(id: string): ProjectMember[] {
+    return this.db.prepare('SELECT user, role FROM project_members WHERE project_id = ? ORDER BY user').all(id) as ProjectMember[];
+  }
+
+  roleOf(id: string, user: string): ProjectRole | undefined {
+    const row = this.db.prepare('SELECT role FROM project_members WHERE project_id = ? AND user = ?').get(id, user) as
+      | { role: ProjectRole }
+      | undefined;
+    return row?.role;
+  }
+
+  setRole(id: string, user: string, role: ProjectRole): void {
+    this.db
+      .prepare('INSERT INTO project_members (project_id, user, role) VALUES (?, ?, ?) ON CONFLICT (project_id, user) DO UPDATE SET role = excluded.role')
+      .run(id, user, role);
+  }
+
+  removeMember(id: string, user: string): void {
+    this.db.prepare('DELETE FROM project_members WHERE project_id = ? AND user = ?').run(id, user);
+  }
+
+  projectsOf(user: string): (ProjectRecord & { role: ProjectRole })[] {
+    const rows = this.db
+      .prepare('SELECT p.*, m.role FROM projects p JOIN project_members m ON m.project_id = p.id WHERE m.user = ? ORDER BY p.id')
+      .all(user) as (ProjectRow & { role: ProjectRole })[];
+    return rows.map(row => ({ ...toRecord(row), role: row.role }));
+  }
+
+  budget(id: string): StoredBudget | undefined {
+    const row = this.db.prepare('SELECT * FROM project_budgets WHERE project_id = ?').get(id) as
+      | { monthly_usd: number; hard_stop: number; grace_minutes: number; set_by: string; set_at: string }
+      | undefined;
+    return (
+      row && {
+        monthlyUsd: row.monthly_usd,
+        hardStop: row.hard_stop === 1,
+        graceMinutes: row.grace_minutes,
+        setBy: row.set_by,
+        setAt: row.set_at
+      }
+    );
+  }
+
+  setBudget(id: string, budget: StoredBudget): void {
+    this.db
+      .prepare(
+        `INSERT INTO project_budgets (project_id, monthly_usd, hard_stop, grace_minutes, set_by, set_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (project_id) DO UPDATE SET monthly_usd = excluded.monthly_usd, hard_stop = excluded.hard_stop,
+           grace_minutes = excluded.grace_minutes, set_by = excluded.set_by, set_at = excluded.set_at`
+      )
+      .run(id, budget.monthlyUsd, budget.hardStop ? 1 : 0, budget.graceMinutes, budget.setBy, budget.setAt);
+  }
+
+  budgetedProjects(): string[] {
+    return (this.db.prepare('SELECT project_id FROM project_budgets ORDER BY project_id').all() as { project_id: string }[]).map(r => r.project_id);
+  }
+
+  appendEvent(id: string, event: BudgetEvent): void {
+    this.db.prepare('INSERT INTO project_events (project_id, body) VALUES (?, ?)').run(id, JSON.stringify(event));
+  }
+
+  events(id: string): BudgetEvent[] {
+    const rows = this.db.prepare('SELECT body FROM project_events WHERE project_id = ? ORDER BY seq').all(id) as { body: string }[];
+    return rows.map(r => JSON.parse(r.body) as BudgetEvent);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
