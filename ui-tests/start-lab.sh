@@ -33,6 +33,9 @@ export PRISM_EMULATED_BOOT=1
 # The idle agent reports every 5 s instead of every minute, so monitoring graphs fill in during a test.
 export PRISM_AGENT_INTERVAL_SECONDS=5
 export PRISM_DATA_DIR="$work/prism"
+# AWS profiles the first-run wizard lists and writes live in this run's folder, never in ~/.aws.
+export AWS_CONFIG_FILE="$work/aws/config"
+export AWS_SHARED_CREDENTIALS_FILE="$work/aws/credentials"
 # A copy of the templates: a template a test saves stays in this run's folder.
 cp -R "$root/templates" "$work/templates"
 export PRISM_TEMPLATES_DIR="$work/templates"

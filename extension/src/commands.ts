@@ -14,6 +14,7 @@ import { openCosts } from './costs/open-costs';
 import { prismIcon } from './icons';
 import { askSize } from './lifecycle/resize-dialog';
 import { openMonitoring } from './monitoring/open-monitoring';
+import { openSetup } from './setup/open-setup';
 import { CommandIDs, IPrismModel } from './tokens';
 import { PrismPanel } from './widgets/PrismPanel';
 
@@ -139,6 +140,13 @@ export function addCommands(
     caption: trans.__('Live graphs of your workstations: CPU, memory, disk, network and cost'),
     icon: prismIcon,
     execute: () => openMonitoring(app, model, trans)
+  });
+
+  commands.addCommand(CommandIDs.setupAws, {
+    label: trans.__('Set Up AWS for Prism…'),
+    caption: trans.__('Pick or create an AWS profile, check it and pick a region'),
+    icon: prismIcon,
+    execute: () => openSetup(app, model, trans)
   });
 
   commands.addCommand(CommandIDs.terminate, {

@@ -60,6 +60,7 @@ async function activatePrism(
   palette?.addItem({ command: CommandIDs.openCatalog, category });
   palette?.addItem({ command: CommandIDs.openCosts, category });
   palette?.addItem({ command: CommandIDs.openMonitoring, category });
+  palette?.addItem({ command: CommandIDs.setupAws, category });
   launcher?.add({ command: CommandIDs.buildTemplate, category, rank: 1 });
   palette?.addItem({ command: CommandIDs.buildTemplate, category });
   void restorer?.restore(tracker, {

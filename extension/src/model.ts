@@ -4,6 +4,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import type {
   Connection,
   CostReport,
+  Health,
   LaunchRequest,
   TemplateSummary,
   Workstation
@@ -52,6 +53,9 @@ export class PrismModel implements IPrismModel, IDisposable {
   }
   get problem(): Problem | null {
     return this._problem;
+  }
+  get cloud(): Health['cloud'] | null {
+    return this._cloud;
   }
   get idleWarned(): ISignal<IPrismModel, IdleEvent> {
     return this._idleWarned;
@@ -198,7 +202,8 @@ export class PrismModel implements IPrismModel, IDisposable {
     try {
       const [templates] = await Promise.all([
         this._api.listTemplates(),
-        this._loadWorkstations()
+        this._loadWorkstations(),
+        this._loadCloud()
       ]);
       this._templates = templates;
       this._problem = null;
@@ -210,6 +215,15 @@ export class PrismModel implements IPrismModel, IDisposable {
     this._changed.emit();
     const live = this._workstations.filter(w => w.state !== 'terminated');
     await Promise.all(live.map(w => this._replay(w)));
+  }
+
+  /** Never fails the refresh: a service that cannot be asked shows in `problem` already. */
+  private async _loadCloud(): Promise<void> {
+    try {
+      this._cloud = (await this._api.request<Health>('health')).cloud;
+    } catch {
+      this._cloud = null;
+    }
   }
 
   private async _loadWorkstations(): Promise<void> {
@@ -336,6 +350,7 @@ export class PrismModel implements IPrismModel, IDisposable {
   private _templates: TemplateSummary[] = [];
   private _workstations: Workstation[] = [];
   private _problem: Problem | null = null;
+  private _cloud: Health['cloud'] | null = null;
   private _views = new Map<string, LaunchView>();
   private _idleWarnings = new Map<string, IdleEvent>();
   private _arriving = new Map<string, WorkstationEvent[]>();

@@ -6,6 +6,7 @@ import type { PrismApi } from './api';
 import type {
   Connection,
   CostReport,
+  Health,
   LaunchRequest,
   TemplateSummary,
   Workstation
@@ -45,7 +46,9 @@ export const CommandIDs = {
   /** Open (or bring forward) the live graphs of every workstation: CPU, memory, disk, network, cost. */
   openMonitoring: 'prism:open-monitoring',
   /** Open a new visual template builder in the main area. */
-  buildTemplate: 'prism:build-template'
+  buildTemplate: 'prism:build-template',
+  /** Open the first-run wizard: pick or create an AWS profile, check it, pick a region. */
+  setupAws: 'prism:setup-aws'
 } as const;
 
 /** One problem the service found in a template, where the author can fix it. */
@@ -125,6 +128,12 @@ export interface IPrismModel {
   readonly problem: Problem | null;
 
   /**
+   * Prism's AWS access as GET /health last said (account and region, or
+   * why AWS cannot be reached); null until the service answered.
+   */
+  readonly cloud: Health['cloud'] | null;
+
+  /**
    * The launch as the researcher should see it.
    *
    * @returns null for a workstation the model does not know.
@@ -140,8 +149,9 @@ export interface IPrismModel {
   idleWarningOf(id: string): IdleEvent | null;
 
   /**
-   * Reload templates and workstations, and replay the history of every
-   * workstation that is not terminated, so the view matches the service.
+   * Reload templates, workstations and the cloud's health, and replay the
+   * history of every workstation that is not terminated, so the view
+   * matches the service.
    * Failures are kept in `problem`, never thrown.
    */
   refresh(): Promise<void>;

@@ -10,6 +10,7 @@ import type { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
 import { problemOf } from '../api';
+import { offerSetupWhenUnreachable } from '../setup/offer-setup';
 import { CommandIDs, IPrismModel, LaunchRequest, Problem } from '../tokens';
 import { LaunchForm } from './LaunchForm';
 import { LaunchProgress } from './LaunchProgress';
@@ -25,6 +26,7 @@ export class PrismPanel extends ReactWidget {
   ) {
     super();
     this.addClass('jp-Prism-panel');
+    offerSetupWhenUnreachable(_model, _commands, this);
   }
 
   protected render(): JSX.Element {
@@ -111,6 +113,14 @@ function PrismView(props: {
         </Button>
         <Button
           minimal
+          className="jp-Prism-awsAccount"
+          title={trans.__('Set Up AWS for Prism…')}
+          onClick={() => void commands.execute(CommandIDs.setupAws)}
+        >
+          {cloudText(model.cloud, trans)}
+        </Button>
+        <Button
+          minimal
           className="jp-Prism-refresh"
           aria-label={trans.__('Refresh')}
           title={trans.__('Refresh')}
@@ -141,6 +151,16 @@ function PrismView(props: {
       />
     </div>
   );
+}
+
+/** The AWS account and region Prism works in, or that it has none yet. */
+function cloudText(cloud: IPrismModel['cloud'], trans: TranslationBundle): string {
+  if (!cloud) {
+    return trans.__('AWS');
+  }
+  return cloud.reachable
+    ? trans.__('AWS %1 · %2', cloud.account ?? '', cloud.region)
+    : trans.__('Set up AWS');
 }
 
 function statusText(status: IPrismModel['status'], trans: TranslationBundle): string {
