@@ -1,0 +1,135 @@
+/**
+ * Projects and budgets end to end, as two people of a small team
+ * (PRISM_USERS_FILE): alice makes a project and adds bob; bob's workstation
+ * in it is tagged in moto and seen by alice; a tiny budget with a hard stop
+ * notifies bob's real socket.io client and refuses his next launch.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import type { CostReport, Workstation } from '../src/contract/api';
+import type { BudgetEvent, BudgetStatus } from '../src/contract/projects';
+import { emulatorEc2 } from './support/moto';
+import { startPrism, type PrismClientSocket, type TestPrism } from './support/prism';
+
+const ALICE = 'alice-token-for-prism-tests';
+const BOB = 'bob-token-for-prism-tests';
+// The dearest type in the price table ($1.624/h), so the project spends its first cent in seconds.
+const DEAR = { template: 'amazon-linux', arch: 'x86_64', instanceType: 'g5.4xlarge', project: 'genomics' };
+
+let prism: TestPrism;
+let ec2: EC2Client;
+let bobSocket: PrismClientSocket;
+const budgetEvents: BudgetEvent[] = [];
+
+beforeAll(async () => {
+  const usersDir = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-users-'));
+  const usersFile = path.join(usersDir, 'users.json');
+  fs.writeFileSync(
+    usersFile,
+    JSON.stringify([
+      { user: 'alice', token: ALICE, roles: ['user'] },
+      { user: 'bob', token: BOB, roles: ['user'] }
+    ])
+  );
+  prism = await startPrism({ PRISM_USERS_FILE: usersFile });
+  ec2 = emulatorEc2(prism.moto.endpoint);
+}, 60_000);
+
+afterAll(async () => {
+  ec2?.destroy();
+  await prism?.stop();
+});
+
+const as = (token: string, route: string, method = 'GET', body?: unknown): Promise<Response> =>
+  prism.api(route, { token, method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(resolve => setTimeout(resolve, 250));
+  }
+}
+
+it('lets alice make a project and add bob, who then has it in GET /me, his open socket in its room', async () => {
+  const created = await as(ALICE, '/projects', 'POST', { name: 'Genomics', description: 'Sequencing runs' });
+  expect(created.status).toBe(201);
+  expect(await created.json()).toMatchObject({ id: 'genomics', role: 'admin', members: [{ user: 'alice', role: 'admin' }] });
+
+  const byBob = await as(BOB, '/projects/genomics/members/bob', 'PUT', { role: 'admin' });
+  expect(byBob.status).toBe(404);
+  expect(await byBob.json()).toMatchObject({ code: 'PROJECT_NOT_FOUND', hint: expect.any(String) });
+
+  // Connected before he is added: the open connection joins the project's room when he is.
+  bobSocket = prism.socket({ token: BOB });
+  bobSocket.on('project:budget', event => budgetEvents.push(event));
+  await new Promise<void>((resolve, reject) => {
+    bobSocket.on('connect', resolve);
+    bobSocket.on('connect_error', reject);
+  });
+  expect((await as(ALICE, '/projects/genomics/members/bob', 'PUT', { role: 'member' })).status).toBe(200);
+  expect(await (await as(BOB, '/me')).json()).toMatchObject({ user: 'bob', projects: ['genomics'] });
+  expect(await (await as(BOB, '/projects')).json()).toEqual([expect.objectContaining({ id: 'genomics', role: 'member' })]);
+
+  const forbidden = await as(BOB, '/projects/genomics/budget', 'PUT', { monthlyUsd: 100, hardStop: false });
+  expect(forbidden.status).toBe(403);
+  expect(await forbidden.json()).toMatchObject({ code: 'FORBIDDEN', hint: 'Ask a project admin (alice) to make you an admin.' });
+
+});
+
+it('refuses bob’s launch with BUDGET_EXCEEDED once a hard-stop budget is spent, after telling his socket', async () => {
+  const launched = await as(BOB, '/instances', 'POST', { ...DEAR, name: 'first-run' });
+  expect(launched.status).toBe(202);
+  const { id } = (await launched.json()) as { id: string };
+  const tags = async (): Promise<Record<string, string>> => {
+    const out = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:prism:launch', Values: [id] }] }));
+    return Object.fromEntries((out.Reservations?.[0]?.Instances?.[0]?.Tags ?? []).map(t => [t.Key, t.Value]));
+  };
+  await until(async () => (await tags())['prism:project'] !== undefined, 60_000, 'the instance in moto');
+  expect(await tags()).toMatchObject({ 'prism:project': 'genomics', 'prism:owner': 'bob' });
+
+  // alice sees bob's workstation through the project, not in her own list.
+  expect(((await (await as(ALICE, '/instances?project=genomics')).json()) as Workstation[]).map(w => w.id)).toEqual([id]);
+  expect(await (await as(ALICE, '/instances')).json()).toEqual([]);
+
+  await until(
+    async () => ((await (await as(BOB, '/costs')).json()) as CostReport).byProject.genomics?.spend >= 0.01,
+    60_000,
+    'the project’s first cent'
+  );
+  const set = await as(ALICE, '/projects/genomics/budget', 'PUT', { monthlyUsd: 0.01, hardStop: true });
+  expect(set.status).toBe(200);
+  const status = (await set.json()) as BudgetStatus;
+  expect(status).toMatchObject({ monthlyUsd: 0.01, hardStop: true, graceMinutes: 15, thresholdsReached: [50, 80, 100], exceeded: true });
+  expect(status.spend).toBeGreaterThanOrEqual(0.01);
+
+  await until(() => budgetEvents.length === 3, 10_000, 'three budget events on bob’s socket');
+  expect(budgetEvents.map(e => [e.project, e.status, e.threshold, e.monthlyUsd])).toEqual([
+    ['genomics', 'reached', 50, 0.01],
+    ['genomics', 'reached', 80, 0.01],
+    ['genomics', 'reached', 100, 0.01]
+  ]);
+  expect(budgetEvents[2]).toMatchObject({ action: 'hibernate', actAt: status.hibernateAt });
+  expect(Date.parse(budgetEvents[2].actAt as string) - Date.parse(budgetEvents[2].at)).toBe(15 * 60_000);
+  expect(await (await as(BOB, '/projects/genomics/events')).json()).toEqual(budgetEvents);
+
+  const refused = await as(BOB, '/instances', 'POST', { ...DEAR, name: 'second-run' });
+  expect(refused.status).toBe(402);
+  expect(await refused.json()).toMatchObject({
+    code: 'BUDGET_EXCEEDED',
+    detail: expect.stringMatching(/^Project 'genomics' has spent \$\d+\.\d\d of its \$0\.01 monthly budget/),
+    hint: 'Ask a project admin (alice) to raise the budget (prism budget genomics --set USD) or turn off the hard stop (--no-hard-stop).'
+  });
+  // Nothing was recorded or launched for the refused request.
+  expect(((await (await as(BOB, '/instances')).json()) as Workstation[]).map(w => w.name)).toEqual(['first-run']);
+
+  expect((await as(BOB, `/instances/${id}`, 'DELETE')).status).toBe(200);
+}, 180_000);
+
+it('hides the project from someone not in it', async () => {
+  const res = await prism.api('/projects/genomics');
+  expect(res.status).toBe(404);
+  expect(await res.json()).toMatchObject({ code: 'PROJECT_NOT_FOUND' });
+});
