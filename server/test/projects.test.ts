@@ -4,6 +4,7 @@
  * in it is tagged in moto and seen by alice; a tiny budget with a hard stop
  * notifies bob's real socket.io client and refuses his next launch.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import type { BudgetEvent, BudgetStatus } from '../src/contract/projects';
 import { emulatorEc2 } from './support/moto';
 import { startPrism, type PrismClientSocket, type TestPrism } from './support/prism';
 
+const PRISM_BIN = path.resolve(__dirname, '..', 'bin', 'prism.js');
 const ALICE = 'alice-token-for-prism-tests';
 const BOB = 'bob-token-for-prism-tests';
 // The dearest type in the price table ($1.624/h), so the project spends its first cent in seconds.
@@ -132,4 +134,38 @@ it('hides the project from someone not in it', async () => {
   const res = await prism.api('/projects/genomics');
   expect(res.status).toBe(404);
   expect(await res.json()).toMatchObject({ code: 'PROJECT_NOT_FOUND' });
+});
+
+/** The real `prism` binary, as `token`'s user. */
+function prismCli(token: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise(resolve => {
+    const child = spawn(process.execPath, [PRISM_BIN, ...args], { env: { ...process.env, PRISM_URL: prism.service.url, PRISM_TOKEN: token } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', code => resolve({ code, stdout, stderr }));
+  });
+}
+
+it('prism projects and prism budget: create, add a member, set a budget and turn its hard stop off', async () => {
+  expect((await prismCli(ALICE, ['projects', 'create', 'Field trials'])).stdout).toMatch(/^Project field-trials created; you are its admin/);
+  expect((await prismCli(ALICE, ['projects', 'add-member', 'field-trials', 'bob', '--role', 'viewer'])).stdout).toMatch(/bob +viewer/);
+  expect((await prismCli(BOB, ['projects', 'list'])).stdout).toMatch(/field-trials +Field trials +viewer/);
+
+  const none = await prismCli(BOB, ['budget', 'field-trials']);
+  expect(none.code).toBe(1);
+  expect(none.stderr).toContain('hint: Project \'field-trials\' has no budget; a project admin sets one');
+
+  const set = await prismCli(ALICE, ['budget', 'field-trials', '--set', '250', '--hard-stop']);
+  expect(set.code).toBe(0);
+  expect(set.stdout).toMatch(/^field-trials: \$0\.00 of \$250\.00 this month \(0 %\), projected \$0\.00 by \d{4}-\d\d-01\n/);
+  expect(set.stdout).toContain('hard stop: on — at 100 % new launches are refused and running workstations hibernate 15 min after the warning');
+
+  const off = await prismCli(ALICE, ['budget', 'field-trials', '--no-hard-stop', '--json']);
+  expect(JSON.parse(off.stdout)).toMatchObject({ monthlyUsd: 250, hardStop: false, setBy: 'alice' });
+
+  const refused = await prismCli(BOB, ['budget', 'field-trials', '--set', '1']);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toContain('hint: Ask a project admin (alice) to make you an admin.');
 });

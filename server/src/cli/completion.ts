@@ -24,6 +24,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
   connect: { summary: 'SSH into a workstation', options: ['--print'], completes: 'workstation' },
   terminate: { summary: 'terminate a workstation and delete its disk', options: ['--yes'], completes: 'workstation' },
   costs: { summary: 'spend, projection and savings this month', options: [] },
+  budget: { summary: "a project's budget and spend; admins change it", options: ['--set', '--hard-stop', '--no-hard-stop'] },
+  projects: { summary: 'list, create, add-member', options: ['--description', '--role'] },
   templates: { summary: 'list, show, validate, scaffold, docs, diff, test', options: ['--version', '--from', '--dir', '--out', '--arch', '--timeout'], completes: 'template-command' },
   completion: { summary: 'a completion script: prism completion bash|zsh', options: [], completes: 'shell' }
 };

@@ -14,6 +14,7 @@ import { showCosts } from './costs-command';
 import { launchWorkstation } from './launch-command';
 import { diffFiles, scaffoldTemplate, validateFiles } from './local-commands';
 import { consoleOutput, printJson, type Output } from './output';
+import { addMember, budget, createProject, listProjects } from './project-commands';
 import { ServiceClient } from './service-client';
 import { diffVersions, listTemplates, showTemplate } from './service-commands';
 import { writeTemplateDocs } from './template-docs';
@@ -32,7 +33,16 @@ Workstations (by name or id):
   connect NAME [--print]            SSH into it (--print: only print the command)
   terminate NAME [--yes]            terminate it; asks first unless --yes
   costs                             spend, projected month-end and savings this month
+  budget PROJECT [--set USD] [--hard-stop | --no-hard-stop]
+                                    the project's budget and this month's spend; admins change it
   completion bash|zsh               a shell completion script: source <(prism completion bash)
+
+Projects:
+  projects list                     your projects and your role in each
+  projects create NAME [--description D]
+                                    a new project; you are its admin
+  projects add-member PROJECT USER [--role viewer|member|admin]
+                                    add someone (default member) or change their role
 
 Templates:
   templates list                    templates the service offers, with arm64 and x86_64 prices
@@ -71,7 +81,12 @@ const OPTIONS = {
   names: { type: 'boolean' },
   'instance-type': { type: 'string' },
   print: { type: 'boolean' },
-  yes: { type: 'boolean', short: 'y' }
+  yes: { type: 'boolean', short: 'y' },
+  set: { type: 'string' },
+  'hard-stop': { type: 'boolean' },
+  'no-hard-stop': { type: 'boolean' },
+  description: { type: 'string' },
+  role: { type: 'string' }
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>['values'];
@@ -110,6 +125,7 @@ async function run(argv: string[], out: Output): Promise<number> {
     return 0;
   }
   if (group === 'templates') return runTemplates(rest, values, out);
+  if (group === 'projects') return runProjects(rest, values, out);
   return runWorkstations(group, rest, values, out);
 }
 
@@ -157,18 +173,43 @@ async function runWorkstations(command: string, args: string[], values: Values, 
     case 'costs':
       await showCosts(client, out);
       return 0;
-    case 'budget':
-      throw new CliError(
-        'No budgets yet',
-        'This Prism service has no budgets route yet, so there is no budget to show or set.',
-        '`prism costs` shows spend and the projected month-end.',
-        'NOT_BUILT'
-      );
+    case 'budget': {
+      if (values['hard-stop'] && values['no-hard-stop']) {
+        throw usageError('--hard-stop and --no-hard-stop were both given.', 'Give one of them, or neither to keep it as it is.');
+      }
+      const hardStop = values['hard-stop'] ? true : values['no-hard-stop'] ? false : undefined;
+      await budget(client, required(args[0], 'PROJECT', 'prism budget genomics --set 500 --hard-stop'), { set: values.set, hardStop }, out);
+      return 0;
+    }
     case 'completion':
       out.print(completionScript(args[0]));
       return 0;
     default:
       throw usageError(`Unknown command "${command}".`, 'Run `prism --help` for the commands.');
+  }
+}
+
+async function runProjects(positionals: string[], values: Values, out: Output): Promise<number> {
+  const [command, ...args] = positionals;
+  const client = new ServiceClient({ url: values.url, token: values.token });
+  switch (command) {
+    case 'list':
+      await listProjects(client, out);
+      return 0;
+    case 'create':
+      await createProject(client, required(args[0], 'NAME', 'prism projects create "Genomics lab"'), values.description, out);
+      return 0;
+    case 'add-member':
+      await addMember(
+        client,
+        required(args[0], 'PROJECT', 'prism projects add-member genomics-lab bob --role member'),
+        required(args[1], 'USER', 'prism projects add-member genomics-lab bob --role member'),
+        values.role ?? 'member',
+        out
+      );
+      return 0;
+    default:
+      throw usageError(command ? `Unknown command "projects ${command}".` : 'A projects command is missing.', 'Run `prism --help` for the commands.');
   }
 }
 
