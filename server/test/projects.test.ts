@@ -148,7 +148,7 @@ function prismCli(token: string, args: string[]): Promise<{ code: number | null;
   });
 }
 
-it('prism projects and prism budget: create, add a member, set a budget and turn its hard stop off', async () => {
+it('prism projects and prism budget: create, add a member, set a budget and turn its hard stop off; a viewer cannot launch in it', async () => {
   expect((await prismCli(ALICE, ['projects', 'create', 'Field trials'])).stdout).toMatch(/^Project field-trials created; you are its admin/);
   expect((await prismCli(ALICE, ['projects', 'add-member', 'field-trials', 'bob', '--role', 'viewer'])).stdout).toMatch(/bob +viewer/);
   expect((await prismCli(BOB, ['projects', 'list'])).stdout).toMatch(/field-trials +Field trials +viewer/);
@@ -164,6 +164,10 @@ it('prism projects and prism budget: create, add a member, set a budget and turn
 
   const off = await prismCli(ALICE, ['budget', 'field-trials', '--no-hard-stop', '--json']);
   expect(JSON.parse(off.stdout)).toMatchObject({ monthlyUsd: 250, hardStop: false, setBy: 'alice' });
+
+  const viewerLaunch = await prismCli(BOB, ['launch', 'amazon-linux', '--arch', 'arm64', '--name', 'not-mine', '--project', 'field-trials', '--no-wait']);
+  expect(viewerLaunch.code).toBe(1);
+  expect(viewerLaunch.stderr).toContain("You are a viewer of project 'field-trials'; this needs member.");
 
   const refused = await prismCli(BOB, ['budget', 'field-trials', '--set', '1']);
   expect(refused.code).toBe(1);

@@ -15,7 +15,7 @@ interface CommandSpec {
 const COMMON = ['--json', '--url', '--token', '--help'];
 
 export const COMMANDS: Record<string, CommandSpec> = {
-  launch: { summary: 'launch a workstation from a template', options: ['--arch', '--size', '--name', '--dataset', '--param', '--no-wait'] },
+  launch: { summary: 'launch a workstation from a template', options: ['--arch', '--size', '--name', '--project', '--dataset', '--param', '--no-wait'] },
   list: { summary: 'your workstations', options: ['--all', '--names'] },
   stop: { summary: 'stop a workstation (its disk stays)', options: [], completes: 'workstation' },
   start: { summary: 'start a stopped or hibernated workstation', options: [], completes: 'workstation' },

@@ -19,6 +19,8 @@ export interface LaunchOptions {
   arch: Arch;
   size?: string;
   name?: string;
+  /** The project it is launched in (its budget and members), if any. */
+  project?: string;
   datasets: string[];
   params: string[];
   wait: boolean;
@@ -31,6 +33,7 @@ export async function launchWorkstation(client: ServiceClient, options: LaunchOp
     template: options.template,
     arch: options.arch,
     ...(options.size !== undefined && { size: options.size }),
+    ...(options.project !== undefined && { project: options.project }),
     ...(options.datasets.length > 0 && { datasets: options.datasets.map(datasetOf) }),
     ...(options.params.length > 0 && { parameters: parametersOf(options.params, summary) })
   };

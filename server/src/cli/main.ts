@@ -24,7 +24,7 @@ import { changeState, connectWorkstation, listWorkstations, resizeWorkstation, t
 const USAGE = `Usage: prism <command> [options]
 
 Workstations (by name or id):
-  launch TEMPLATE --arch A [--size S] [--name N] [--dataset s3://bucket/prefix]... [--param k=v]... [--no-wait]
+  launch TEMPLATE --arch A [--size S] [--name N] [--project P] [--dataset s3://bucket/prefix]... [--param k=v]... [--no-wait]
                                     launch one and follow it to ready with a progress bar and ETA
   list [--all] [--names]            your workstations (--all: terminated ones too)
   stop NAME | start NAME | hibernate NAME
@@ -86,7 +86,8 @@ const OPTIONS = {
   'hard-stop': { type: 'boolean' },
   'no-hard-stop': { type: 'boolean' },
   description: { type: 'string' },
-  role: { type: 'string' }
+  role: { type: 'string' },
+  project: { type: 'string' }
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>['values'];
@@ -141,6 +142,7 @@ async function runWorkstations(command: string, args: string[], values: Values, 
           arch: required(archOption(values.arch), '--arch', 'prism launch python-ml --arch arm64'),
           size: values.size,
           name: values.name,
+          project: values.project,
           datasets: values.dataset ?? [],
           params: values.param ?? [],
           wait: !values['no-wait']
