@@ -39,7 +39,7 @@ export interface WorkstationsDeps {
   clock: Clock;
   logger: DomainLogger;
   region: string;
-  /** Project roles and budgets; without it, workstations are their owner's only. */
+  /** Project roles and budgets; without it (domain unit tests), a project is only a label and workstations are their owner's only. */
   projects?: ProjectAccess;
 }
 
@@ -58,7 +58,7 @@ export class Workstations {
   /** Records the launch (durable) and returns at once; progress follows as events. */
   launchWorkstation(owner: string, request: LaunchRequest): Workstation {
     const { store, catalog, clock, timeline, runner, region } = this.deps;
-    if (request.project !== undefined) this.admitLaunch(owner, request.project);
+    if (request.project !== undefined) this.deps.projects?.admitLaunch(owner, request.project);
     const plan = planLaunch(catalog, request, store.listByOwner(owner));
     const now = clock.now().toISOString();
     const record: WorkstationRecord = {
@@ -210,13 +210,6 @@ export class Workstations {
           : `Refresh the list; ${action} applies to ${allowed.join(' or ')} workstations.`
       );
     }
-  }
-
-  private admitLaunch(owner: string, project: string): void {
-    if (!this.deps.projects) {
-      throw notFound('project', project, 'This Prism service has no projects; launch without "project".');
-    }
-    this.deps.projects.admitLaunch(owner, project);
   }
 
   private roleIn(user: string, project: string | null): ProjectRole | null {
