@@ -69,7 +69,7 @@ export class Projects {
   }
 
   listProjects(user: string): Project[] {
-    return this.deps.store.projectsOf(user).map(p => ({ ...p }));
+    return this.deps.store.projectsOf(user);
   }
 
   getProject(user: string, id: string): ProjectDetail {
