@@ -54,8 +54,7 @@ export class IdleWatch {
 
   /** Postpones any idle action for `hours`; recorded with who asked and why. */
   keepRunning(owner: string, id: string, hours: number, why?: string): IdleEvent {
-    // Not found for anyone but its owner.
-    this.deps.workstations.getWorkstation(owner, id);
+    this.deps.workstations.requireControl(owner, id, 'keep running');
     const running = this.deps.store.get(id) as WorkstationRecord;
     if (running.state !== 'running') {
       throw new PrismError(

@@ -140,6 +140,13 @@ describe('projects', () => {
       status: 403,
       hint: 'Ask its owner (bob) or a project admin to stop it, or to make you a member.'
     });
+    // Keeping it running is an action too, so a viewer may not postpone an idle stop.
+    expect(() => workstations.requireControl('carol', id, 'keep running')).toThrow(
+      expect.objectContaining({ code: 'FORBIDDEN', status: 403 })
+    );
+    expect(() => workstations.requireControl('mallory', id, 'keep running')).toThrow(
+      expect.objectContaining({ code: 'WORKSTATION_NOT_FOUND' })
+    );
     // The connection holds the owner's Jupyter token: for the owner only.
     expect(() => workstations.connectionOf('ada', id)).toThrow(expect.objectContaining({ code: 'WORKSTATION_NOT_FOUND' }));
 

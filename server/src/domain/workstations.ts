@@ -116,6 +116,15 @@ export class Workstations {
     return this.deps.store.events(id);
   }
 
+  /**
+   * For actions outside this class (keep running): the owner, or a project
+   * member, may; a viewer may not; anyone else gets not-found.
+   * @throws {PrismError} WORKSTATION_NOT_FOUND, FORBIDDEN.
+   */
+  requireControl(user: string, id: string, action: string): Workstation {
+    return toWorkstation(this.controlled(user, id, action));
+  }
+
   /** May `user` watch this workstation's live events? */
   canWatch(user: string, id: string): boolean {
     const record = this.deps.store.get(id);
