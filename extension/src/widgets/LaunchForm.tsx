@@ -2,10 +2,12 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { Button, HTMLSelect } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import type { LaunchParameterValue } from '../../../server/src/contract/api';
 import type { Arch } from '../../../server/src/contract/events';
 import { ArchPrices } from '../costs/ArchPrices';
 import type { LaunchRequest, TemplateSummary } from '../tokens';
 import { formatPrice } from './format';
+import { ParameterFields } from './ParameterFields';
 import { TemplateCard } from './TemplateCard';
 
 /** Graviton first when a template offers it: it is usually cheaper. */
@@ -28,6 +30,9 @@ export function LaunchForm(props: {
   const [bucket, setBucket] = React.useState('');
   const [prefix, setPrefix] = React.useState('');
   const [launching, setLaunching] = React.useState(false);
+  const [chosenParameters, setParameters] = React.useState<
+    Record<string, Record<string, LaunchParameterValue>>
+  >({});
   const [suffix, setSuffix] = React.useState(newSuffix);
 
   const template =
@@ -47,6 +52,7 @@ export function LaunchForm(props: {
       ? template.defaultSize
       : (sizes[0]?.name ?? '');
   const name = typedName ?? `${template.name}-${suffix}`;
+  const parameters = chosenParameters[template.name] ?? {};
 
   const launch = async (): Promise<void> => {
     setLaunching(true);
@@ -56,6 +62,7 @@ export function LaunchForm(props: {
         template: template.name,
         arch,
         size: size || undefined,
+        parameters: Object.keys(parameters).length ? parameters : undefined,
         datasets: bucket.trim()
           ? [{ s3: { bucket: bucket.trim(), prefix: prefix.trim() || undefined } }]
           : undefined
@@ -130,6 +137,17 @@ export function LaunchForm(props: {
           />
         </label>
         <ArchPrices template={template} size={size} trans={trans} />
+        <ParameterFields
+          parameters={template.parameters ?? []}
+          values={parameters}
+          onChange={(parameter, value) =>
+            setParameters({
+              ...chosenParameters,
+              [template.name]: { ...parameters, [parameter]: value }
+            })
+          }
+          trans={trans}
+        />
         <label className="jp-Prism-field">
           <span className="jp-Prism-label">{trans.__('Name')}</span>
           <input
