@@ -95,5 +95,12 @@ export const MIGRATIONS: string[] = [
      project_id TEXT NOT NULL,
      body TEXT NOT NULL
    );
-   CREATE INDEX project_events_by_project ON project_events (project_id, seq);`
+   CREATE INDEX project_events_by_project ON project_events (project_id, seq);`,
+  // A project's override of its workstations' idle rule (docs/idle.md): JSON, `false` for never.
+  `CREATE TABLE project_idle (
+     project_id TEXT PRIMARY KEY REFERENCES projects (id),
+     setting TEXT NOT NULL,
+     set_by TEXT NOT NULL,
+     set_at TEXT NOT NULL
+   );`
 ];
