@@ -14,6 +14,7 @@ import { OwnerKeys } from './domain/keys';
 import { LaunchRunner, type LaunchSettings } from './domain/launch';
 import { MetricsRecorder } from './domain/metrics-recorder';
 import { Orphans } from './domain/orphans';
+import { ProjectIdleRules, type ProjectIdleStore } from './domain/project-idle';
 import { Projects, type ProjectStore } from './domain/projects';
 import type {
   BootReportInbox,
@@ -41,6 +42,7 @@ import { keysRouter } from './http/routes/keys';
 import { lifecycleRouter } from './http/routes/lifecycle';
 import { metricsRouter } from './http/routes/metrics';
 import { orphansRouter } from './http/routes/orphans';
+import { projectIdleRouter } from './http/routes/project-idle';
 import { projectsRouter } from './http/routes/projects';
 import { keepRunningRouter } from './http/routes/keep-running';
 import { callerRouter, healthRouter } from './http/routes/service';
@@ -66,8 +68,8 @@ export interface AppDeps {
   store: WorkstationStore;
   /** Monitoring points (docs/monitoring.md). */
   metrics: MetricsStore;
-  /** Projects, members, budgets and project history. */
-  projects: ProjectStore;
+  /** Projects, members, budgets, idle overrides and project history. */
+  projects: ProjectStore & ProjectIdleStore;
   cloud: Cloud;
   catalog: VersionedTemplateCatalog;
   /** The community catalog; null (or absent) when PRISM_CATALOG_URL is not set. */
@@ -149,13 +151,15 @@ export function createApp(deps: AppDeps): PrismApp {
     region: deps.region,
     projects: projectAccess(projects, budgets)
   });
+  const projectIdle = new ProjectIdleRules({ projects, store: deps.projects, clock: deps.clock, logger: logger.child({ module: 'projects' }) });
   idle = new IdleWatch({
     store: deps.store,
     catalog: deps.catalog,
     timeline,
     workstations,
     clock: deps.clock,
-    logger: logger.child({ module: 'idle' })
+    logger: logger.child({ module: 'idle' }),
+    overrideFor: record => projectIdle.overrideFor(record.project)
   });
   metrics = new MetricsRecorder({
     store: deps.store,
@@ -191,6 +195,7 @@ export function createApp(deps: AppDeps): PrismApp {
   api.use(keysRouter(new OwnerKeys({ cloud: deps.cloud, store: deps.store })));
   api.use(costsRouter(workstations));
   api.use(projectsRouter(projects, budgets));
+  api.use(projectIdleRouter(projectIdle));
   api.use(budgetsRouter(budgets));
   api.use(metricsRouter(metrics));
   api.use(catalogRouter(deps.community ?? null));

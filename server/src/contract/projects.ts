@@ -89,3 +89,20 @@ export interface BudgetEvent {
   workstations?: string[];
   at: string;
 }
+
+/**
+ * `PUT /projects/:id/idle` (admins): some of the idle rule (docs/idle.md) for
+ * the project's workstations, over each template's; `{ disabled: true }` for
+ * never; `{}` for the templates' rules as they are.
+ */
+export type ProjectIdleSetting =
+  | { afterMinutes?: number; warnMinutes?: number; action?: 'stop' | 'hibernate'; cpuPercentBelow?: number }
+  | { disabled: true };
+
+/** `GET /projects/:id/idle`: the project's override and who set it; `override: null` when none was ever set. */
+export interface ProjectIdle {
+  project: string;
+  override: ProjectIdleSetting | null;
+  setBy: string | null;
+  setAt: string | null;
+}

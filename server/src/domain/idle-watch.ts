@@ -30,7 +30,7 @@ export interface IdleWatchDeps {
   workstations: Workstations;
   clock: Clock;
   logger: DomainLogger;
-  /** Overrides of the template's rule (per project, once projects exist); none by default. */
+  /** The project's override of the template's rule (domain/project-idle.ts); none by default. */
   overrideFor?: (record: WorkstationRecord) => IdleSetting | undefined;
 }
 

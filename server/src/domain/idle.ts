@@ -24,7 +24,7 @@ export const DEFAULT_IDLE_RULE: IdleRule = { afterMinutes: 60, warnMinutes: 10, 
 
 /**
  * The rule for one workstation: the defaults, then the template's `idle:`,
- * then an override (per project, once projects exist; an admin's map today).
+ * then the project's override (domain/project-idle.ts).
  * Null when either says `false`.
  */
 export function resolveIdleRule(template: IdleSetting | undefined, override?: IdleSetting): IdleRule | null {

@@ -5,6 +5,8 @@
  */
 import Database from 'better-sqlite3';
 import type { BudgetEvent, ProjectMember, ProjectRole } from '../contract/projects';
+import type { IdleSetting } from '../domain/idle';
+import type { ProjectIdleStore, StoredProjectIdle } from '../domain/project-idle';
 import type { ProjectRecord, ProjectStore, StoredBudget } from '../domain/projects';
 
 interface ProjectRow {
@@ -23,7 +25,7 @@ const toRecord = (row: ProjectRow): ProjectRecord => ({
   createdAt: row.created_at
 });
 
-export class SqliteProjectStore implements ProjectStore {
+export class SqliteProjectStore implements ProjectStore, ProjectIdleStore {
   private readonly db: Database.Database;
 
   constructor(file: string) {
@@ -112,6 +114,22 @@ export class SqliteProjectStore implements ProjectStore {
   events(id: string): BudgetEvent[] {
     const rows = this.db.prepare('SELECT body FROM project_events WHERE project_id = ? ORDER BY seq').all(id) as { body: string }[];
     return rows.map(r => JSON.parse(r.body) as BudgetEvent);
+  }
+
+  projectIdle(id: string): StoredProjectIdle | undefined {
+    const row = this.db.prepare('SELECT setting, set_by, set_at FROM project_idle WHERE project_id = ?').get(id) as
+      | { setting: string; set_by: string; set_at: string }
+      | undefined;
+    return row && { setting: JSON.parse(row.setting) as IdleSetting, setBy: row.set_by, setAt: row.set_at };
+  }
+
+  setProjectIdle(id: string, stored: StoredProjectIdle): void {
+    this.db
+      .prepare(
+        `INSERT INTO project_idle (project_id, setting, set_by, set_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (project_id) DO UPDATE SET setting = excluded.setting, set_by = excluded.set_by, set_at = excluded.set_at`
+      )
+      .run(id, JSON.stringify(stored.setting), stored.setBy, stored.setAt);
   }
 
   close(): void {
