@@ -8,8 +8,8 @@ import { usageError } from './cli-error';
 interface CommandSpec {
   summary: string;
   options: string[];
-  /** What the first word after the command is. */
-  completes?: 'workstation' | 'template-command' | 'shell';
+  /** What the first word after the command is: a workstation's name, a shell, or one of these subcommands. */
+  completes?: 'workstation' | 'shell' | string[];
 }
 
 const COMMON = ['--json', '--url', '--token', '--help'];
@@ -25,12 +25,16 @@ export const COMMANDS: Record<string, CommandSpec> = {
   terminate: { summary: 'terminate a workstation and delete its disk', options: ['--yes'], completes: 'workstation' },
   costs: { summary: 'spend, projection and savings this month', options: [] },
   budget: { summary: "a project's budget and spend; admins change it", options: ['--set', '--hard-stop', '--no-hard-stop'] },
-  projects: { summary: 'list, create, add-member', options: ['--description', '--role'] },
-  templates: { summary: 'list, show, validate, scaffold, docs, diff, test', options: ['--version', '--from', '--dir', '--out', '--arch', '--timeout'], completes: 'template-command' },
+  projects: { summary: 'list, create, add-member, idle', options: ['--description', '--role', '--after', '--action', '--off'], completes: ['list', 'create', 'add-member', 'idle'] },
+  orphans: { summary: 'list, adopt, terminate instances Prism lost track of (admins)', options: ['--yes'], completes: ['list', 'adopt', 'terminate'] },
+  templates: {
+    summary: 'list, show, validate, scaffold, docs, diff, test',
+    options: ['--version', '--from', '--dir', '--out', '--arch', '--timeout'],
+    completes: ['list', 'show', 'validate', 'scaffold', 'docs', 'diff', 'test']
+  },
   completion: { summary: 'a completion script: prism completion bash|zsh', options: [], completes: 'shell' }
 };
 
-const TEMPLATE_COMMANDS = ['list', 'show', 'validate', 'scaffold', 'docs', 'diff', 'test'];
 const SHELLS = ['bash', 'zsh'];
 
 export function completionScript(shell: string | undefined): string {
@@ -46,7 +50,7 @@ function caseArms(indent: string, arm: (name: string, spec: CommandSpec) => stri
 }
 
 function wordsOf(spec: CommandSpec): string {
-  if (spec.completes === 'template-command') return TEMPLATE_COMMANDS.join(' ');
+  if (Array.isArray(spec.completes)) return spec.completes.join(' ');
   if (spec.completes === 'shell') return SHELLS.join(' ');
   return '';
 }

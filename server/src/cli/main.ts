@@ -14,7 +14,8 @@ import { showCosts } from './costs-command';
 import { launchWorkstation } from './launch-command';
 import { diffFiles, scaffoldTemplate, validateFiles } from './local-commands';
 import { consoleOutput, printJson, type Output } from './output';
-import { addMember, budget, createProject, listProjects } from './project-commands';
+import { adoptOrphan, listOrphans, terminateOrphan } from './orphan-commands';
+import { addMember, budget, createProject, listProjects, projectIdle } from './project-commands';
 import { ServiceClient } from './service-client';
 import { diffVersions, listTemplates, showTemplate } from './service-commands';
 import { writeTemplateDocs } from './template-docs';
@@ -43,6 +44,14 @@ Projects:
                                     a new project; you are its admin
   projects add-member PROJECT USER [--role viewer|member|admin]
                                     add someone (default member) or change their role
+  projects idle PROJECT [--after MIN] [--action stop|hibernate] [--off]
+                                    the project's idle rule over its templates'; admins change it
+
+Orphans (Prism admins; instances Prism launched but has no record of):
+  orphans list                      each one's instance id, tags and state
+  orphans adopt INSTANCE_ID         a record again, in its owner's list
+  orphans terminate INSTANCE_ID [--yes]
+                                    terminate it; asks first unless --yes
 
 Templates:
   templates list                    templates the service offers, with arm64 and x86_64 prices
@@ -87,7 +96,10 @@ const OPTIONS = {
   'no-hard-stop': { type: 'boolean' },
   description: { type: 'string' },
   role: { type: 'string' },
-  project: { type: 'string' }
+  project: { type: 'string' },
+  after: { type: 'string' },
+  action: { type: 'string' },
+  off: { type: 'boolean' }
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>['values'];
@@ -127,6 +139,7 @@ async function run(argv: string[], out: Output): Promise<number> {
   }
   if (group === 'templates') return runTemplates(rest, values, out);
   if (group === 'projects') return runProjects(rest, values, out);
+  if (group === 'orphans') return runOrphans(rest, values, out);
   return runWorkstations(group, rest, values, out);
 }
 
@@ -210,8 +223,35 @@ async function runProjects(positionals: string[], values: Values, out: Output): 
         out
       );
       return 0;
+    case 'idle':
+      await projectIdle(
+        client,
+        required(args[0], 'PROJECT', 'prism projects idle genomics-lab --after 30 --action hibernate'),
+        { after: values.after, action: values.action, off: values.off ?? false },
+        out
+      );
+      return 0;
     default:
       throw usageError(command ? `Unknown command "projects ${command}".` : 'A projects command is missing.', 'Run `prism --help` for the commands.');
+  }
+}
+
+async function runOrphans(positionals: string[], values: Values, out: Output): Promise<number> {
+  const [command, ...args] = positionals;
+  const client = new ServiceClient({ url: values.url, token: values.token });
+  const instanceId = (): string => required(args[0], 'INSTANCE_ID', `prism orphans ${command} i-0123456789abcdef0`);
+  switch (command) {
+    case 'list':
+      await listOrphans(client, out);
+      return 0;
+    case 'adopt':
+      await adoptOrphan(client, instanceId(), out);
+      return 0;
+    case 'terminate':
+      await terminateOrphan(client, instanceId(), values.yes ?? false, out);
+      return 0;
+    default:
+      throw usageError(command ? `Unknown command "orphans ${command}".` : 'An orphans command is missing.', 'Run `prism --help` for the commands.');
   }
 }
 

@@ -1,5 +1,5 @@
-/** `prism projects list|create|add-member` and `prism budget PROJECT`, over the REST API. */
-import type { BudgetStatus, Project, ProjectDetail, ProjectRole } from '../contract/projects';
+/** `prism projects list|create|add-member|idle` and `prism budget PROJECT`, over the REST API. */
+import type { BudgetStatus, Project, ProjectDetail, ProjectIdle, ProjectIdleSetting, ProjectRole } from '../contract/projects';
 import { CliError, usageError } from './cli-error';
 import { printJson, table, type Output } from './output';
 import type { ServiceClient } from './service-client';
@@ -54,6 +54,54 @@ export async function budget(client: ServiceClient, project: string, change: { s
   );
   out.print(`thresholds reached: ${status.thresholdsReached.length ? status.thresholdsReached.map(t => `${t} %`).join(', ') : 'none'}`);
   if (status.hibernateAt) out.print(`hibernating running workstations at ${status.hibernateAt}`);
+}
+
+/** Shows the project's idle override; `after` and `action` change it (keeping the rest), `off` turns idle stops off. */
+export async function projectIdle(client: ServiceClient, project: string, change: { after?: string; action?: string; off: boolean }, out: Output): Promise<void> {
+  const route = `/projects/${encodeURIComponent(project)}/idle`;
+  let idle: ProjectIdle;
+  if (change.off) {
+    if (change.after !== undefined || change.action !== undefined) {
+      throw usageError('--off was given with --after or --action.', `Give --off alone, or the rule: prism projects idle ${project} --after 30 --action hibernate`);
+    }
+    idle = await client.request<ProjectIdle>('PUT', route, { disabled: true });
+  } else if (change.after === undefined && change.action === undefined) {
+    idle = await client.get<ProjectIdle>(route);
+  } else {
+    const current = (await client.get<ProjectIdle>(route)).override;
+    // Turned off before: the new rule starts from the templates' rules, not from "never".
+    const kept = current === null || 'disabled' in current ? {} : current;
+    idle = await client.request<ProjectIdle>('PUT', route, {
+      ...kept,
+      ...(change.after === undefined ? {} : { afterMinutes: minutes(change.after) }),
+      ...(change.action === undefined ? {} : { action: idleAction(change.action) })
+    });
+  }
+  if (out.json) return printJson(out, idle);
+  out.print(`${idle.project}: ${describeIdle(idle.override)}${idle.setBy ? ` (set by ${idle.setBy} at ${idle.setAt})` : ''}`);
+}
+
+function describeIdle(override: ProjectIdleSetting | null): string {
+  if (override === null) return "no override: each template's idle rule applies";
+  if ('disabled' in override) return 'idle stops are off for the project';
+  const parts = [
+    override.afterMinutes === undefined ? undefined : `after ${override.afterMinutes} min`,
+    override.warnMinutes === undefined ? undefined : `warn ${override.warnMinutes} min before`,
+    override.action,
+    override.cpuPercentBelow === undefined ? undefined : `CPU below ${override.cpuPercentBelow} %`
+  ].filter(p => p !== undefined);
+  return parts.length ? `${parts.join(', ')}; the rest from each template` : "no override: each template's idle rule applies";
+}
+
+function minutes(text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw usageError(`--after ${text} is not a number of minutes.`, 'For example: --after 30');
+  return value;
+}
+
+function idleAction(action: string): 'stop' | 'hibernate' {
+  if (action === 'stop' || action === 'hibernate') return action;
+  throw usageError(`--action ${action} is not an idle action.`, 'Use --action stop or --action hibernate.');
 }
 
 async function currentBudget(client: ServiceClient, route: string): Promise<BudgetStatus | undefined> {

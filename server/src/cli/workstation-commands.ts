@@ -89,7 +89,7 @@ function printWorkstation(ws: Workstation, out: Output): void {
   out.print(`${ws.name} (${ws.id}): ${ws.state}, ${ws.instanceType}, ${usdPerHour(ws.pricePerHour)}/h`);
 }
 
-async function confirm(question: string): Promise<boolean> {
+export async function confirm(question: string): Promise<boolean> {
   if (!process.stdin.isTTY) {
     throw new CliError('Confirmation needed', 'Terminating asks for a yes, and there is no terminal to ask in.', 'Pass --yes to terminate without asking.', 'CONFIRMATION_NEEDED');
   }
