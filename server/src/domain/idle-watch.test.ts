@@ -3,10 +3,18 @@
  * workstation is stopped only after an unbroken idle hour, with a warning
  * ten minutes before and its reason in the history.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { IdleEvent } from '../contract/events';
+import type { ProjectIdleSetting } from '../contract/projects';
+import { SqliteProjectStore } from '../store/sqlite-project-store';
+import { SqliteStore } from '../store/sqlite-store';
 import type { Activity, IdleSetting } from './idle';
-import { IdleWatch } from './idle-watch';
+import { IdleWatch, type IdleWatchDeps } from './idle-watch';
 import type { Clock, WorkstationRecord } from './ports';
+import { ProjectIdleRules } from './project-idle';
+import { Projects } from './projects';
 import {
   bootedReports,
   defaultCatalog,
@@ -53,9 +61,29 @@ let id: string;
 async function readyWorkstation(idleSetting?: IdleSetting): Promise<void> {
   const catalog = idleSetting === undefined ? defaultCatalog() : new StubCatalog([template({ idle: idleSetting })]);
   domain = startDomain({ catalog });
+  await launchReady();
+}
+
+let projectDir: string | undefined;
+let projectStore: SqliteProjectStore | undefined;
+
+/** Launched in project 'genomics' whose admin set `setting`, with IdleWatch wired to the project as app.ts wires it. */
+async function readyInProject(setting: ProjectIdleSetting): Promise<void> {
+  projectDir = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-project-idle-'));
+  const file = path.join(projectDir, 'prism.sqlite');
+  domain = startDomain({ store: new SqliteStore(file) });
+  projectStore = new SqliteProjectStore(file);
+  const projects = new Projects({ store: projectStore, clock: domain.clock, logger: silentLogger() });
+  projects.createProject(OWNER, 'Genomics');
+  const rules = new ProjectIdleRules({ projects, store: projectStore, clock: domain.clock, logger: silentLogger() });
+  rules.setIdle(OWNER, 'genomics', setting);
+  await launchReady(record => rules.overrideFor(record.project), 'genomics');
+}
+
+async function launchReady(overrideFor?: IdleWatchDeps['overrideFor'], project?: string): Promise<void> {
   clock = new ManualClock();
-  idle = new IdleWatch({ ...domain, clock, logger: silentLogger() });
-  id = domain.workstations.launchWorkstation(OWNER, request()).id;
+  idle = new IdleWatch({ ...domain, clock, logger: silentLogger(), overrideFor });
+  id = domain.workstations.launchWorkstation(OWNER, request(project === undefined ? {} : { project })).id;
   await until(() => domain.cloud.instances.size === 1);
   report(domain, id, bootedReports());
   await settled(domain, id);
@@ -81,7 +109,13 @@ async function until(predicate: () => boolean): Promise<void> {
   }
 }
 
-afterEach(stopDomains);
+afterEach(() => {
+  projectStore?.close();
+  projectStore = undefined;
+  stopDomains();
+  if (projectDir) fs.rmSync(projectDir, { recursive: true, force: true });
+  projectDir = undefined;
+});
 
 describe('idle rules', () => {
   it('never calls a workstation with a busy kernel idle, however long', async () => {
@@ -170,5 +204,25 @@ describe('idle rules', () => {
     await domain.workstations.stopWorkstation(OWNER, id);
     expect(() => idle.keepRunning(OWNER, id, 1)).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
     expect(() => idle.keepRunning('grace', id, 1)).toThrow(expect.objectContaining({ code: 'WORKSTATION_NOT_FOUND' }));
+  });
+});
+
+describe('idle rules with a project override', () => {
+  it('never acts in a project that turned idle stops off', async () => {
+    await readyInProject({ disabled: true });
+    await reportFor(300);
+    expect(idleEvents()).toEqual([]);
+    expect(record().state).toBe('running');
+  });
+
+  it("acts sooner in a project with a shorter afterMinutes, keeping the template's other settings", async () => {
+    await readyInProject({ afterMinutes: 20 });
+    expect(record().project).toBe('genomics');
+    await reportFor(19);
+    expect(record().state).toBe('running');
+    expect(idleEvents().filter(e => e.status === 'warning')).toHaveLength(1);
+    await reportFor(1);
+    expect(record().state).toBe('stopped');
+    expect(idleEvents().find(e => e.status === 'acted')).toMatchObject({ action: 'stop', reason: expect.stringMatching(/^idle 20 min/) });
   });
 });
