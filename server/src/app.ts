@@ -186,8 +186,8 @@ export function createApp(deps: AppDeps): PrismApp {
   api.use(bootReportsRouter(runner));
   api.use(requireCaller(deps.identity));
   api.use(callerRouter(projectIds));
-  api.use(templatesRouter(deps.catalog, deps.region));
-  api.use(templateAuthoringRouter(deps.authoring, deps.region));
+  api.use(templatesRouter(deps.catalog, deps.region, projectIds));
+  api.use(templateAuthoringRouter(deps.authoring, deps.region, (user, project) => projects.require(user, project, 'member')));
   api.use(instancesRouter(workstations));
   api.use(keepRunningRouter(idle));
   api.use(lifecycleRouter(new Resizer({ ...lifecycleDeps, runner, checkInstanceType: instanceTypeProblem, logger: logger.child({ module: 'resize' }) })));

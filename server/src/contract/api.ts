@@ -57,6 +57,8 @@ export interface TemplateSummary {
   services: string[];
   /** What the researcher may choose at launch; empty when nothing. */
   parameters: TemplateParameterSummary[];
+  /** The project whose members alone see it; absent for the library's templates. */
+  project?: string;
 }
 
 /** One kept version of a template (`GET /templates/:name/versions`, newest first). */

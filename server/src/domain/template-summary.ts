@@ -35,6 +35,7 @@ export function summarizeTemplate(template: Template, region: string): TemplateS
     defaultSize: template.defaultSize,
     sizes: { arm64: sizesFor('arm64'), x86_64: sizesFor('x86_64') },
     services: template.services.map(s => s.name),
-    parameters: (template.parameters ?? []).map(parameter => ({ ...parameter }))
+    parameters: (template.parameters ?? []).map(parameter => ({ ...parameter })),
+    ...(template.project === undefined ? {} : { project: template.project })
   };
 }

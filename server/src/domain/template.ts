@@ -79,6 +79,8 @@ export interface Template {
   idle?: IdleSetting;
   /** Where it was read from, for diagnostics. */
   source: { file: string };
+  /** The project whose members alone see and launch it (`projects/<id>/` in the folder); absent: the library's, for everyone. */
+  project?: string;
 }
 
 /** The packages a workstation on `arch` installs: the common ones, then the arch's own. */

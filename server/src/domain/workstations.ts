@@ -12,6 +12,7 @@ import { notFound, PrismError } from './errors';
 import { costReport } from './costs';
 import { cannotHibernate } from './hibernation';
 import { planLaunch } from './launch-plan';
+import { catalogFor } from './template-visibility';
 import type { LaunchRunner } from './launch';
 import type {
   Clock,
@@ -59,7 +60,10 @@ export class Workstations {
   launchWorkstation(owner: string, request: LaunchRequest): Workstation {
     const { store, catalog, clock, timeline, runner, region } = this.deps;
     if (request.project !== undefined) this.deps.projects?.admitLaunch(owner, request.project);
-    const plan = planLaunch(catalog, request, store.listByOwner(owner));
+    const access = this.deps.projects;
+    // A project's templates launch only for those in it; to anyone else they do not exist.
+    const visible = access ? catalogFor(catalog, project => access.roleOf(owner, project) !== null) : catalog;
+    const plan = planLaunch(visible, request, store.listByOwner(owner));
     const now = clock.now().toISOString();
     const record: WorkstationRecord = {
       id: `ws-${crypto.randomUUID()}`,

@@ -51,7 +51,8 @@ export type Chain = { files: TemplateFile[] } | { diagnostic: TemplateDiagnostic
  */
 export function inheritanceChain(
   file: TemplateFile,
-  parentOf: (name: string) => TemplateFile | undefined,
+  /** `child` asks, so a lookup can hide parents the child may not inherit from (another project's). */
+  parentOf: (name: string, child: TemplateFile) => TemplateFile | undefined,
   isSound: (file: TemplateFile) => boolean
 ): Chain {
   const files = [file];
@@ -70,7 +71,7 @@ export function inheritanceChain(
         )
       };
     }
-    const parent = parentOf(parentName);
+    const parent = parentOf(parentName, current);
     if (!parent || !isSound(parent)) {
       return {
         diagnostic: diagnosticAt(

@@ -11,6 +11,7 @@ import type { TemplateVersionStore, VersionedTemplateCatalog } from '../domain/p
 import type { TemplateDiagnostic } from './diagnostic';
 import { inheritanceChain, mergeChain } from './inheritance';
 import { MemoryVersionStore } from './memory-version-store';
+import { mayInherit, projectOfFileIn, projectTemplateNames, scopeConflicts, type ProjectOfFile } from './project-templates';
 import { resolveTemplate } from './resolve-template';
 import { checkSchema } from './schema-check';
 import { compareVersions } from './semver';
@@ -27,14 +28,14 @@ export interface TemplateLibraryContents {
 export async function loadTemplateLibrary(dir: string): Promise<TemplateLibraryContents> {
   const loaded = await readTemplateFiles(dir);
   if ('diagnostic' in loaded) return { templates: [], diagnostics: [loaded.diagnostic] };
-  return checkTemplateFiles(loaded.files);
+  return checkTemplateFiles(loaded.files, projectOfFileIn(dir));
 }
 
 /** Diagnostics for one file's text, its parents looked up in `library` when given. */
 export function validateTemplateText(yamlText: string, fileName: string, library?: TemplateLibrary): TemplateDiagnostic[] {
   const candidate = parseTemplateFile(yamlText, fileName);
   const others = (library?.files ?? []).filter(file => !sameTemplateVersion(file, candidate));
-  return checkTemplateFiles([...others, candidate]).diagnostics.filter(d => d.file === fileName);
+  return checkTemplateFiles([...others, candidate], projectsOf(library)).diagnostics.filter(d => d.file === fileName);
 }
 
 /** The template one file's text resolves to (for `prism templates diff` of local files), or why it does not. */
@@ -45,7 +46,7 @@ export function resolveTemplateText(
 ): { template: Template | undefined; diagnostics: TemplateDiagnostic[] } {
   const candidate = parseTemplateFile(yamlText, fileName);
   const others = (library?.files ?? []).filter(file => !sameTemplateVersion(file, candidate));
-  const { templates, diagnostics } = checkTemplateFiles([...others, candidate]);
+  const { templates, diagnostics } = checkTemplateFiles([...others, candidate], projectsOf(library));
   return { template: templates.find(t => t.source.file === fileName), diagnostics: diagnostics.filter(d => d.file === fileName) };
 }
 
@@ -101,7 +102,7 @@ export class TemplateLibrary implements VersionedTemplateCatalog {
       this.contents = { templates: this.contents.templates, diagnostics: [loaded.diagnostic] };
       return { newVersions: [], changedVersions: [], diagnostics: this.contents.diagnostics };
     }
-    const fresh = checkTemplateFiles(loaded.files);
+    const fresh = checkTemplateFiles(loaded.files, projectOfFileIn(this.dir));
     const broken = new Set(fresh.diagnostics.map(d => d.file));
     const stillServed = this.contents.templates.filter(
       old => broken.has(old.source.file) && !fresh.templates.some(t => t.name === old.name && t.version === old.version)
@@ -173,7 +174,7 @@ async function readTemplateFiles(
 ): Promise<{ files: TemplateFile[]; texts: Map<string, string> } | { diagnostic: TemplateDiagnostic }> {
   let names: string[];
   try {
-    names = (await fs.readdir(dir)).filter(name => /\.ya?ml$/.test(name)).sort();
+    names = [...(await fs.readdir(dir)).filter(name => /\.ya?ml$/.test(name)), ...(await projectTemplateNames(dir))].sort();
   } catch (error) {
     return {
       diagnostic: {
@@ -198,7 +199,12 @@ async function readTemplateFiles(
   return { files, texts };
 }
 
-function checkTemplateFiles(files: TemplateFile[]): TemplateLibraryContents {
+/** A library's files answer which project each belongs to; without a library, none does. */
+function projectsOf(library: TemplateLibrary | undefined): ProjectOfFile {
+  return library ? projectOfFileIn(library.dir) : () => undefined;
+}
+
+function checkTemplateFiles(files: TemplateFile[], projectOf: ProjectOfFile): TemplateLibraryContents {
   const diagnostics: TemplateDiagnostic[] = [];
   const sound = new Set<TemplateFile>();
   for (const file of files) {
@@ -216,8 +222,12 @@ function checkTemplateFiles(files: TemplateFile[]): TemplateLibraryContents {
     }
   }
 
+  const scopes = scopeConflicts(files, projectOf);
+  diagnostics.push(...scopes.diagnostics);
+  for (const file of scopes.conflicted) sound.delete(file);
+
   const newestByName = new Map<string, TemplateFile>();
-  for (const file of files) {
+  for (const file of files.filter(f => !scopes.conflicted.has(f))) {
     const name = file.data?.name;
     if (typeof name !== 'string') continue;
     const current = newestByName.get(name);
@@ -226,13 +236,18 @@ function checkTemplateFiles(files: TemplateFile[]): TemplateLibraryContents {
 
   const templates: Template[] = [];
   for (const file of files.filter(f => sound.has(f))) {
-    const chain = inheritanceChain(file, name => newestByName.get(name), f => sound.has(f));
+    const parentOf = (name: string, child: TemplateFile): TemplateFile | undefined => {
+      const parent = newestByName.get(name);
+      return parent && mayInherit(projectOf, child, parent) ? parent : undefined;
+    };
+    const chain = inheritanceChain(file, parentOf, f => sound.has(f));
     if ('diagnostic' in chain) {
       diagnostics.push(chain.diagnostic);
       continue;
     }
     const resolved = resolveTemplate(chain.files, mergeChain(chain.files));
-    if (resolved.template) templates.push(resolved.template);
+    const project = projectOf(file.file);
+    if (resolved.template) templates.push(project === undefined ? resolved.template : { ...resolved.template, project });
     else diagnostics.push(...resolved.diagnostics);
   }
   return { templates: sortTemplates(templates), diagnostics: distinct(diagnostics) };

@@ -1,7 +1,8 @@
 /**
- * POST /templates: an admin saves a new template version (the visual
- * builder's Save). 201 with its summary; 422 with the diagnostics when it
- * does not validate; 409 when that name and version exist.
+ * POST /templates: saving a new template version (the visual builder's
+ * Save): into the library by an admin, or with `scope: { project }` into a
+ * project's templates by its members. 201 with its summary; 422 with the
+ * diagnostics when it does not validate; 409 when that name and version exist.
  */
 import { Router } from 'express';
 import { z } from 'zod';
@@ -12,23 +13,35 @@ import type { TemplateAuthoring } from '../../templates/template-authoring';
 import { callerOf } from '../auth';
 import { sendProblem } from '../problem';
 
-const SaveTemplateSchema = z.object({ yaml: z.string().min(1).max(256 * 1024) });
+const SaveTemplateSchema = z.object({
+  yaml: z.string().min(1).max(256 * 1024),
+  // Project ids are made by projectId(): lower-case letters, digits and dashes, safe in a folder name.
+  scope: z.object({ project: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/) }).optional()
+});
 
-export function templateAuthoringRouter(authoring: TemplateAuthoring, region: string): Router {
+/** `requireMember` throws PROJECT_NOT_FOUND (not in it) or FORBIDDEN (a viewer), as Projects.require does. */
+export function templateAuthoringRouter(
+  authoring: TemplateAuthoring,
+  region: string,
+  requireMember: (user: string, project: string) => void
+): Router {
   const router = Router();
   router.post('/templates', async (req, res) => {
-    if (!callerOf(res).roles.includes('admin')) {
+    const { yaml, scope } = SaveTemplateSchema.parse(req.body ?? {});
+    const caller = callerOf(res);
+    if (scope) {
+      requireMember(caller.user, scope.project);
+    } else if (!caller.roles.includes('admin')) {
       return sendProblem(res, {
         type: 'https://prism.dev/problems/forbidden',
         title: 'Not allowed',
         status: 403,
         detail: 'Saving a template into the library needs the admin role.',
         code: 'FORBIDDEN',
-        hint: 'Ask a Prism admin to save it, or use Export YAML and send them the file.'
+        hint: 'Save it to one of your projects (`scope: { project }`), ask a Prism admin to save it, or use Export YAML and send them the file.'
       });
     }
-    const { yaml } = SaveTemplateSchema.parse(req.body ?? {});
-    const outcome = await authoring.saveTemplateVersion(yaml);
+    const outcome = await authoring.saveTemplateVersion(yaml, scope);
     if ('diagnostics' in outcome) {
       return sendProblem(res, invalidTemplate(outcome.diagnostics));
     }

@@ -1,15 +1,17 @@
 /**
  * /templates: the list (each template at its current version), one
  * resolved, validation, and the versions: history, an admin's choice of the
- * current one, and a diff between two.
+ * current one, and a diff between two. Each caller sees the library and
+ * their own projects' templates only.
  */
-import express, { Router } from 'express';
+import express, { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { TemplateDiff } from '../../contract/api';
 import { notFound, PrismError } from '../../domain/errors';
 import type { VersionedTemplateCatalog } from '../../domain/ports';
 import type { Template } from '../../domain/template';
 import { summarizeTemplate } from '../../domain/template-summary';
+import { versionedCatalogFor } from '../../domain/template-visibility';
 import { unifiedDiff } from '../../templates/diff';
 import { resolvedTemplateYaml } from '../../templates/template-yaml';
 import { callerOf } from '../auth';
@@ -22,9 +24,14 @@ const ValidateRequestSchema = z.object({
 const SetCurrentSchema = z.object({ version: z.string().min(1).max(100) });
 const DiffQuerySchema = z.object({ from: z.string().min(1).max(100), to: z.string().min(1).max(100) });
 
-export function templatesRouter(catalog: VersionedTemplateCatalog, region: string): Router {
+/** `projectsOf`: the ids of the caller's projects, whose templates they see. */
+export function templatesRouter(library: VersionedTemplateCatalog, region: string, projectsOf: (user: string) => string[]): Router {
   const router = Router();
-  const find = (name: string, version?: string): Template => {
+  const catalogOf = (res: Response): VersionedTemplateCatalog => {
+    const projects = projectsOf(callerOf(res).user);
+    return versionedCatalogFor(library, project => projects.includes(project));
+  };
+  const find = (catalog: VersionedTemplateCatalog, name: string, version?: string): Template => {
     const template = catalog.get(name, version);
     if (template) return template;
     if (version !== undefined && catalog.history(name)) {
@@ -34,24 +41,25 @@ export function templatesRouter(catalog: VersionedTemplateCatalog, region: strin
   };
 
   router.get('/templates', (_req, res) => {
-    res.json(catalog.list().map(t => summarizeTemplate(t, region)));
+    res.json(catalogOf(res).list().map(t => summarizeTemplate(t, region)));
   });
   router.post('/templates/validate', express.text({ type: ['text/*', 'application/yaml', 'application/x-yaml'], limit: '256kb' }), (req, res) => {
     const body: unknown = req.body;
     const { yaml, fileName } =
       typeof body === 'string' ? { yaml: body, fileName: 'template.yaml' } : ValidateRequestSchema.parse(body ?? {});
-    const diagnostics = catalog.validate(yaml, fileName);
+    const diagnostics = library.validate(yaml, fileName);
     res.json({ valid: diagnostics.length === 0, diagnostics });
   });
   router.get('/templates/:name', (req, res) => {
     const version = typeof req.query.version === 'string' ? req.query.version : undefined;
-    const template = find(req.params.name, version);
+    const template = find(catalogOf(res), req.params.name, version);
     const { source: _source, ...resolved } = template;
     res.json({ ...resolved, summary: summarizeTemplate(template, region) });
   });
   router.get('/templates/:name/versions', (req, res) => {
+    const catalog = catalogOf(res);
     const history = catalog.history(req.params.name);
-    if (!history) find(req.params.name);
+    if (!history) find(catalog, req.params.name);
     res.json(history);
   });
   router.put('/templates/:name/current', (req, res) => {
@@ -65,17 +73,19 @@ export function templatesRouter(catalog: VersionedTemplateCatalog, region: strin
       );
     }
     const { version } = SetCurrentSchema.parse(req.body ?? {});
+    const catalog = catalogOf(res);
     catalog.setCurrent(req.params.name, version);
     res.json(catalog.history(req.params.name));
   });
   router.get('/templates/:name/diff', (req, res) => {
     const { from, to } = DiffQuerySchema.parse(req.query);
     const name = req.params.name;
+    const catalog = catalogOf(res);
     const diff: TemplateDiff = {
       name,
       from,
       to,
-      diff: unifiedDiff(resolvedTemplateYaml(find(name, from)), resolvedTemplateYaml(find(name, to)), `${name}@${from}`, `${name}@${to}`)
+      diff: unifiedDiff(resolvedTemplateYaml(find(catalog, name, from)), resolvedTemplateYaml(find(catalog, name, to)), `${name}@${from}`, `${name}@${to}`)
     };
     res.json(diff);
   });
