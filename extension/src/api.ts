@@ -17,7 +17,8 @@ import type {
   Problem,
   WorkstationEvent
 } from '../../server/src/contract/events';
-import type { ITemplateValidation } from './tokens';
+import type { Project } from '../../server/src/contract/projects';
+import type { ITemplateScope, ITemplateValidation } from './tokens';
 
 /** Where the service is and how to show who we are. */
 export interface IServiceOptions {
@@ -103,11 +104,16 @@ export class PrismApi {
   }
 
   /** @throws {PrismRequestError} */
-  saveTemplate(yaml: string): Promise<TemplateSummary> {
+  saveTemplate(yaml: string, scope?: ITemplateScope): Promise<TemplateSummary> {
     return this.request('templates', {
       method: 'POST',
-      body: JSON.stringify({ yaml })
+      body: JSON.stringify(scope ? { yaml, scope } : { yaml })
     });
+  }
+
+  /** The caller's projects, with their role in each. @throws {PrismRequestError} */
+  listProjects(): Promise<Project[]> {
+    return this.request('projects');
   }
 
   /** @throws {PrismRequestError} */

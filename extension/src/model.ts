@@ -20,7 +20,9 @@ import { openRealtime, PrismSocket } from './realtime';
 import type {
   ILaunchView,
   IPrismModel,
+  ITemplateScope,
   ITemplateValidation,
+  Project,
   ServiceStatus
 } from './tokens';
 
@@ -158,12 +160,16 @@ export class PrismModel implements IPrismModel, IDisposable {
     return this._api.connectionOf(id);
   }
 
+  listProjects(): Promise<Project[]> {
+    return this._api.listProjects();
+  }
+
   validateTemplate(yaml: string, fileName: string): Promise<ITemplateValidation> {
     return this._api.validateTemplate(yaml, fileName);
   }
 
-  async saveTemplate(yaml: string): Promise<TemplateSummary> {
-    const saved = await this._api.saveTemplate(yaml);
+  async saveTemplate(yaml: string, scope?: ITemplateScope): Promise<TemplateSummary> {
+    const saved = await this._api.saveTemplate(yaml, scope);
     await this.refresh();
     return saved;
   }

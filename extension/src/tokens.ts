@@ -17,6 +17,7 @@ import type {
   Problem,
   WorkstationState
 } from '../../server/src/contract/events';
+import type { Project } from '../../server/src/contract/projects';
 
 /**
  * The command ids. The launcher card, the palette and the panel all point
@@ -233,14 +234,29 @@ export interface IPrismModel {
   validateTemplate(yaml: string, fileName: string): Promise<ITemplateValidation>;
 
   /**
-   * Save a template's YAML as a new version in the service's library, then
-   * reload `templates` so it can be launched at once.
+   * Save a template's YAML as a new version in the service's library (or,
+   * with `scope`, in one project's templates), then reload `templates` so it
+   * can be launched at once.
    *
    * @returns the saved template as the launcher shows it.
-   * @throws {PrismRequestError} `TEMPLATE_INVALID`, `TEMPLATE_VERSION_EXISTS`
-   *   or `FORBIDDEN` (not an admin) when the service refuses it.
+   * @throws {PrismRequestError} `TEMPLATE_INVALID`, `TEMPLATE_VERSION_EXISTS`,
+   *   `TEMPLATE_NAME_TAKEN`, `FORBIDDEN` (not an admin; a project viewer) or
+   *   `PROJECT_NOT_FOUND` when the service refuses it.
    */
-  saveTemplate(yaml: string): Promise<TemplateSummary>;
+  saveTemplate(yaml: string, scope?: ITemplateScope): Promise<TemplateSummary>;
+
+  /**
+   * The user's projects, with their role in each.
+   *
+   * @throws {PrismRequestError} when the service cannot be asked.
+   */
+  listProjects(): Promise<Project[]>;
+}
+
+/** Where a saved template goes: one project's templates; absent, the library (admins). */
+export interface ITemplateScope {
+  /** The project's id; its members and admins may save there. */
+  readonly project: string;
 }
 
 /** The Prism model, for plugins that extend the main one. */
@@ -249,5 +265,5 @@ export const IPrismModel = new Token<IPrismModel>(
   'The Prism model: templates, workstations and their launches.'
 );
 
-export type { Connection, CostReport, LaunchRequest, TemplateSummary, Workstation };
+export type { Connection, CostReport, LaunchRequest, Project, TemplateSummary, Workstation };
 export type { IdleEvent, LaunchPhase, Problem, WorkstationState };

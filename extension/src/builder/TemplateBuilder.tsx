@@ -108,6 +108,20 @@ function BuilderView(props: {
           >
             <copyIcon.react tag="span" />
           </Button>
+          <HTMLSelect
+            className="jp-Prism-builderScope"
+            aria-label={trans.__('Save for')}
+            title={trans.__('Who the saved template is for')}
+            value={model.scope}
+            onChange={event => model.setScope(event.currentTarget.value)}
+          >
+            <option value="">{trans.__('Everyone (admin)')}</option>
+            {model.projects.map(p => (
+              <option key={p.id} value={p.id}>
+                {trans.__('Project: %1', p.name)}
+              </option>
+            ))}
+          </HTMLSelect>
           <Button
             className="jp-Prism-builderSave jp-mod-accept"
             disabled={model.validation !== 'valid' || model.saving}
@@ -120,11 +134,18 @@ function BuilderView(props: {
       {model.problem && <ProblemNotice problem={model.problem} trans={trans} />}
       {model.saved && (
         <div className="jp-Prism-builderSaved" role="status">
-          {trans.__(
-            'Saved %1 %2: it can be launched now.',
-            model.saved.name,
-            model.saved.version
-          )}
+          {model.saved.project
+            ? trans.__(
+                'Saved %1 %2 in project %3: its members can launch it now.',
+                model.saved.name,
+                model.saved.version,
+                model.saved.project
+              )
+            : trans.__(
+                'Saved %1 %2: it can be launched now.',
+                model.saved.name,
+                model.saved.version
+              )}
           <Button small onClick={() => void commands.execute(CommandIDs.open)}>
             {trans.__('Open Prism panel')}
           </Button>

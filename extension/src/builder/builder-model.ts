@@ -6,6 +6,7 @@ import type {
   IPrismModel,
   ITemplateDiagnostic,
   Problem,
+  Project,
   TemplateSummary
 } from '../tokens';
 import {
@@ -41,6 +42,7 @@ export class TemplateBuilderModel implements IDisposable {
     this._yaml = draftToYaml(this._draft);
     this._prism.changed.connect(this._onPrismChanged, this);
     this._scheduleValidation();
+    void this._loadProjects();
   }
 
   /** Emitted whenever anything below changes. */
@@ -57,6 +59,14 @@ export class TemplateBuilderModel implements IDisposable {
   /** The file name the YAML is checked and saved as. */
   get fileName(): string {
     return `${this._draft.name.trim() || 'template'}-${this._draft.version.trim() || '0.0.0'}.yaml`;
+  }
+  /** The project Save stores the template in; '' for the library (everyone, admins only). */
+  get scope(): string {
+    return this._scope;
+  }
+  /** The user's projects they may save into (member or admin). */
+  get projects(): ReadonlyArray<Project> {
+    return this._projects;
   }
   get validation(): ValidationState {
     return this._validation;
@@ -115,8 +125,16 @@ export class TemplateBuilderModel implements IDisposable {
     this._changed.emit();
   }
 
+  /** Choose where Save stores the template; checked again, as a project's templates may be its parents. */
+  setScope(project: string): void {
+    this._scope = project;
+    this._saved = null;
+    this._scheduleValidation();
+    this._changed.emit();
+  }
+
   /**
-   * Save the YAML as a new version in the service's library.
+   * Save the YAML as a new version in the service's library, or the chosen project's.
    *
    * @returns whether it was saved; when not, `problem` says why.
    */
@@ -125,7 +143,10 @@ export class TemplateBuilderModel implements IDisposable {
     this._problem = null;
     this._changed.emit();
     try {
-      this._saved = await this._prism.saveTemplate(this._yaml);
+      this._saved = await this._prism.saveTemplate(
+        this._yaml,
+        this._scope ? { project: this._scope } : undefined
+      );
       return true;
     } catch (reason) {
       this._problem = problemOf(reason);
@@ -151,6 +172,19 @@ export class TemplateBuilderModel implements IDisposable {
     return names.includes(DEFAULT_PARENT) ? DEFAULT_PARENT : (names[0] ?? '');
   }
 
+  /** Without projects (none, or the service unreachable) Save offers the library only. */
+  private async _loadProjects(): Promise<void> {
+    try {
+      const projects = await this._prism.listProjects();
+      this._projects = projects.filter(p => p.role !== 'viewer');
+    } catch {
+      this._projects = [];
+    }
+    if (!this._isDisposed) {
+      this._changed.emit();
+    }
+  }
+
   /** The library may load after the builder opened: give it a parent then. */
   private _onPrismChanged(): void {
     if (!this._draft.inherits && this._prism.templates.length) {
@@ -171,7 +205,10 @@ export class TemplateBuilderModel implements IDisposable {
 
   private async _validate(): Promise<void> {
     const yaml = this._yaml;
-    const fileName = this.fileName;
+    // Where the service would save it, so a project's own templates count as parents.
+    const fileName = this._scope
+      ? `projects/${this._scope}/${this.fileName}`
+      : this.fileName;
     try {
       const result = await this._prism.validateTemplate(yaml, fileName);
       if (yaml !== this._yaml || this._isDisposed) {
@@ -202,6 +239,8 @@ export class TemplateBuilderModel implements IDisposable {
   private _problem: Problem | null = null;
   private _saved: TemplateSummary | null = null;
   private _saving = false;
+  private _scope = '';
+  private _projects: Project[] = [];
   private _timer = 0;
   private _isDisposed = false;
   private _changed = new Signal<this, void>(this);

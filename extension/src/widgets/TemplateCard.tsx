@@ -38,6 +38,14 @@ export function TemplateCard(props: {
       <div className="jp-Prism-templateTitle">
         {template.title || template.name}
         <span className="jp-Prism-templateVersion">{template.version}</span>
+        {template.project && (
+          <span
+            className="jp-Prism-templateProject"
+            title={trans.__('Only project %1 sees this template', template.project)}
+          >
+            {trans.__('Project: %1', template.project)}
+          </span>
+        )}
       </div>
       <div className="jp-Prism-templateDescription">{template.description}</div>
       <div className="jp-Prism-templateArches">
