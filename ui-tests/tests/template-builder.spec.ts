@@ -99,3 +99,49 @@ test('an admin builds a template on amazon-linux, sees a bad name explained, fix
     timeout: 60 * 1000
   });
 });
+
+test('a project member saves a template for the project, and its card carries the project', async ({
+  page
+}) => {
+  const project = `builder-${Date.now().toString(36)}`;
+  // Made before the builder opens: it asks for the user's projects when it does.
+  const created = await page.request.post('/prism/api/v1/projects', {
+    data: { name: project }
+  });
+  expect(created.status()).toBe(201);
+
+  await page.menu.clickMenuItem('File>New Launcher');
+  await page
+    .locator('.jp-Launcher .jp-LauncherCard', { hasText: 'New Prism Template' })
+    .filter({ visible: true })
+    .click();
+  const builder = page.locator('.jp-Prism-builder').filter({ visible: true });
+  const parent = builder.getByLabel('Parent template');
+  await expect(parent.locator('option[value="amazon-linux"]')).toHaveCount(1, {
+    timeout: 90 * 1000
+  });
+  await parent.selectOption('amazon-linux');
+  const name = `${project}-lab`;
+  await builder.getByLabel('Name', { exact: true }).fill(name);
+
+  const scope = builder.getByLabel('Save for');
+  await expect(scope.locator(`option[value="${project}"]`)).toHaveText(
+    `Project: ${project}`
+  );
+  await scope.selectOption(project);
+  await expect(builder.locator('.jp-Prism-validation')).toHaveAttribute(
+    'data-state',
+    'valid'
+  );
+  await builder.locator('.jp-Prism-builderSave').click();
+  const saved = builder.locator('.jp-Prism-builderSaved');
+  await expect(saved).toContainText(`Saved ${name} 1.0.0 in project ${project}`);
+  await saved.getByRole('button', { name: 'Open Prism panel' }).click();
+
+  const card = page.locator(
+    `.jp-Prism-panel .jp-Prism-templateCard[data-template="${name}"]`
+  );
+  await expect(card.locator('.jp-Prism-templateProject')).toHaveText(
+    `Project: ${project}`
+  );
+});
