@@ -19,7 +19,7 @@ async function serveAs(caller: Caller): Promise<{ url: string; close(): void }> 
     res.locals.caller = caller;
     next();
   });
-  app.use(templatesRouter(library, 'us-east-1'));
+  app.use(templatesRouter(library, 'us-east-1', () => []));
   app.use(problemMiddleware(createLogger('silent')));
   const server = http.createServer(app);
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
