@@ -34,6 +34,9 @@ cat <<MSG
   Ctrl-C stops JupyterLab, Prism and the emulator.
 
 MSG
+# Containers and CI machines often run as root; Jupyter refuses that unless told.
+allow_root=()
+[ "$(id -u)" = 0 ] && allow_root=(--allow-root)
 cd "$demo_dir/notebooks"
 jupyter lab --no-browser --ip 127.0.0.1 --port "$lab_port" \
-  --IdentityProvider.token="$token" --ServerApp.open_browser=False >"$demo_dir/jupyterlab.log" 2>&1
+  --IdentityProvider.token="$token" --ServerApp.open_browser=False "${allow_root[@]}" >"$demo_dir/jupyterlab.log" 2>&1
