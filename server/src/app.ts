@@ -27,6 +27,7 @@ import type {
   WorkstationNetwork,
   WorkstationStore
 } from './domain/ports';
+import { shippedPriceBook, type PriceBook } from './domain/price-book';
 import { Resizer } from './domain/resize';
 import { Timeline } from './domain/timeline';
 import { Workstations } from './domain/workstations';
@@ -82,6 +83,8 @@ export interface AppDeps {
   clock: Clock;
   logger: Logger;
   launch: LaunchSettings;
+  /** Prices for `region`, refreshed by whoever listens (service.ts); the shipped table when absent. */
+  prices?: PriceBook;
   /** The first-run wizard's AWS set-up; absent where the service cannot switch its AWS access (unit harnesses). */
   awsSetup?: { setup: AwsSetup; region(): string };
 }
@@ -102,6 +105,7 @@ const CLOUD_HEALTH_TTL_MS = 30_000;
 
 export function createApp(deps: AppDeps): PrismApp {
   const { logger } = deps;
+  const prices = deps.prices ?? shippedPriceBook(deps.region);
   let io: PrismSocketServer | undefined;
   const timeline = new Timeline(deps.store, socketEventSink(() => io), deps.clock);
   let idle: IdleWatch | undefined;
@@ -136,7 +140,8 @@ export function createApp(deps: AppDeps): PrismApp {
     sink: socketBudgetSink(() => io),
     clock: deps.clock,
     logger: logger.child({ module: 'budgets' }),
-    rootVolumeGiB: record => workstations.billedRootVolumeGiB(record)
+    rootVolumeGiB: record => workstations.billedRootVolumeGiB(record),
+    prices
   });
   const projectIds = (user: string): string[] => projects.listProjects(user).map(p => p.id);
   const workstations: Workstations = new Workstations({
@@ -149,6 +154,7 @@ export function createApp(deps: AppDeps): PrismApp {
     clock: deps.clock,
     logger: logger.child({ module: 'workstations' }),
     region: deps.region,
+    prices,
     projects: projectAccess(projects, budgets)
   });
   const projectIdle = new ProjectIdleRules({ projects, store: deps.projects, clock: deps.clock, logger: logger.child({ module: 'projects' }) });
@@ -167,7 +173,8 @@ export function createApp(deps: AppDeps): PrismApp {
     workstations,
     sink: socketMetricsSink(() => io),
     clock: deps.clock,
-    rootVolumeGiB: record => workstations.billedRootVolumeGiB(record)
+    rootVolumeGiB: record => workstations.billedRootVolumeGiB(record),
+    prices
   });
 
   const lifecycleDeps = {
@@ -176,7 +183,8 @@ export function createApp(deps: AppDeps): PrismApp {
     catalog: deps.catalog,
     timeline,
     network: deps.network,
-    region: deps.region
+    region: deps.region,
+    prices
   };
 
   const api = express.Router();
@@ -186,8 +194,8 @@ export function createApp(deps: AppDeps): PrismApp {
   api.use(bootReportsRouter(runner));
   api.use(requireCaller(deps.identity));
   api.use(callerRouter(projectIds));
-  api.use(templatesRouter(deps.catalog, deps.region, projectIds));
-  api.use(templateAuthoringRouter(deps.authoring, deps.region, (user, project) => projects.require(user, project, 'member')));
+  api.use(templatesRouter(deps.catalog, deps.region, projectIds, prices));
+  api.use(templateAuthoringRouter(deps.authoring, deps.region, (user, project) => projects.require(user, project, 'member'), prices));
   api.use(instancesRouter(workstations));
   api.use(keepRunningRouter(idle));
   api.use(lifecycleRouter(new Resizer({ ...lifecycleDeps, runner, checkInstanceType: instanceTypeProblem, logger: logger.child({ module: 'resize' }) })));

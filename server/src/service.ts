@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp, type PrismApp } from './app';
 import { createAwsSession } from './aws/aws-session';
 import { createS3CatalogSource } from './aws/catalog-source';
+import { createPriceSource, createPricingClient } from './aws/pricing';
 import { awsProfileFiles } from './aws/profiles';
 import { createBootEmulator, withEmulatedBoot } from './boot/emulator';
 import { createTemplateInstaller } from './catalog/template-installer';
@@ -20,6 +21,7 @@ import { awsSettingsFile, overridingVariables, startingChoice } from './domain/a
 import { CommunityCatalog } from './domain/catalog';
 import { cloudReachability } from './domain/cloud-reachability';
 import type { Cloud } from './domain/ports';
+import { RefreshablePriceBook, startPriceRefresh } from './domain/price-book';
 import { reconcileWithCloud } from './domain/reconcile';
 import { createTokenIdentity } from './identity/token-identity';
 import { eitherIdentity, loadUsersFile } from './identity/users-file-identity';
@@ -104,6 +106,9 @@ export async function startService(configured: Config, logger: Logger): Promise<
           clock: { now: () => new Date() }
         })
       : null;
+  // The shipped price table, overlaid with the Pricing API's prices on AWS (the emulator has no Pricing API).
+  const prices = new RefreshablePriceBook(config.region);
+  const pricing = config.awsEndpoint === undefined ? createPricingClient({ awsEndpoint: config.awsEndpoint, profile: startChoice.profile }) : null;
 
   const app = createApp({
     baseUrl: config.baseUrl,
@@ -125,6 +130,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
     inbox,
     clock: { now: () => new Date() },
     logger,
+    prices,
     awsSetup: {
       setup: new AwsSetup({
         profiles: awsProfileFiles(config),
@@ -159,6 +165,15 @@ export async function startService(configured: Config, logger: Logger): Promise<
   }
   app.idle.start(IDLE_CHECK_MS);
   app.budgets.start(BUDGET_CHECK_MS);
+  const stopPriceRefresh = pricing
+    ? startPriceRefresh({
+        book: prices,
+        source: createPriceSource(pricing),
+        instanceTypes: () => catalog.list().flatMap(t => Object.values(t.sizes).flatMap(types => Object.values(types))),
+        clock: { now: () => new Date() },
+        logger: logger.child({ module: 'prices' })
+      })
+    : () => undefined;
   // Over S3, running workstations' activity reports wait in the bucket until collected.
   const activityCollection = setInterval(() => void app.runner.collectRunningReportObjects(), IDLE_CHECK_MS);
   void reportCredentials(cloud, config.region, logger);
@@ -185,6 +200,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
       templateWatch.close();
       app.idle.stop();
       app.budgets.stop();
+      stopPriceRefresh();
       clearInterval(activityCollection);
       const closed = new Promise(resolve => app.httpServer.close(resolve));
       app.io.close();
@@ -192,6 +208,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
       await emulator?.shutdown();
       await closed;
       aws.destroy();
+      pricing?.destroy();
       catalogStore?.close();
       templateVersions.close();
       metrics.close();

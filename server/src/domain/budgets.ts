@@ -7,7 +7,7 @@
 import type { Workstation } from '../contract/api';
 import type { BudgetEvent, BudgetSetting, BudgetStatus } from '../contract/projects';
 import { armedEvents, budgetStatus } from './budget-status';
-import { costReport } from './costs';
+import { costReport, type CostPrices } from './costs';
 import { notFound, PrismError } from './errors';
 import type { Clock, DomainLogger, WorkstationRecord, WorkstationStore } from './ports';
 import type { Projects, ProjectStore, StoredBudget } from './projects';
@@ -36,6 +36,8 @@ export interface BudgetsDeps {
   clock: Clock;
   logger: DomainLogger;
   rootVolumeGiB: (record: WorkstationRecord) => number;
+  /** Storage's price and the prices' date, as GET /costs has them; the shipped table when absent. */
+  prices?: CostPrices;
 }
 
 export class Budgets {
@@ -163,8 +165,8 @@ export class Budgets {
   }
 
   private report(project: string) {
-    const { store, clock, rootVolumeGiB } = this.deps;
-    return costReport(store, store.listAll().filter(r => r.project === project), rootVolumeGiB, clock);
+    const { store, clock, rootVolumeGiB, prices } = this.deps;
+    return costReport(store, store.listAll().filter(r => r.project === project), rootVolumeGiB, clock, prices);
   }
 
   private now(): number {

@@ -6,10 +6,17 @@
 import type { CostReport, CostTotal, WorkstationCost } from '../contract/api';
 import type { WorkstationEvent, WorkstationState } from '../contract/events';
 import type { Clock, WorkstationRecord, WorkstationStore } from './ports';
+import { TABLE_GP3_USD_PER_GIB_MONTH, type PriceBook } from './price-book';
 import { PRICE_TABLE_DATE } from './price-table';
 
 /** gp3 storage, USD per GiB-month, us-east-1 (dated with the price table). */
-export const GP3_USD_PER_GIB_MONTH = 0.08;
+export const GP3_USD_PER_GIB_MONTH = TABLE_GP3_USD_PER_GIB_MONTH;
+
+/** What costs read from the price book: storage's price and the prices' date. */
+export type CostPrices = Pick<PriceBook, 'gp3UsdPerGiBMonth' | 'date'>;
+
+/** The shipped table's: what costs were before prices could be refreshed. */
+const TABLE_PRICES: CostPrices = { gp3UsdPerGiBMonth: () => GP3_USD_PER_GIB_MONTH, date: () => PRICE_TABLE_DATE };
 const HOURS_PER_MONTH = 730;
 
 export interface Interval {
@@ -22,21 +29,24 @@ export function costReport(
   store: WorkstationStore,
   records: WorkstationRecord[],
   rootVolumeGiB: (record: WorkstationRecord) => number,
-  clock: Clock
+  clock: Clock,
+  prices: CostPrices = TABLE_PRICES
 ): CostReport {
   const now = clock.now();
   const start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
   const end = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
   const workstations = records.map(record =>
-    costOf(record, statesOf(record, store.events(record.id), now.getTime()), rootVolumeGiB(record), {
-      start,
-      end,
-      now: now.getTime()
-    })
+    costOf(
+      record,
+      statesOf(record, store.events(record.id), now.getTime()),
+      rootVolumeGiB(record),
+      { start, end, now: now.getTime() },
+      prices.gp3UsdPerGiBMonth()
+    )
   );
   return {
     currency: 'USD',
-    priceTableDate: PRICE_TABLE_DATE,
+    priceTableDate: prices.date(),
     period: { start: new Date(start).toISOString(), end: new Date(end).toISOString(), asOf: now.toISOString() },
     workstations,
     byUser: totalsBy(workstations, w => w.owner),
@@ -67,35 +77,43 @@ function hoursIn(intervals: Interval[], states: WorkstationState[], from: number
     .reduce((h, i) => h + Math.max(0, Math.min(i.to, to) - Math.max(i.from, from)) / 3_600_000, 0);
 }
 
-const storagePerHour = (volumeGiB: number): number => (volumeGiB * GP3_USD_PER_GIB_MONTH) / HOURS_PER_MONTH;
+const storagePerHour = (volumeGiB: number, gp3UsdPerGiBMonth: number): number => (volumeGiB * gp3UsdPerGiBMonth) / HOURS_PER_MONTH;
 
 /** Dollars spent between `from` and `to` (ms): compute while running, the root volume while it exists. Unrounded. */
-export function spendBetween(record: WorkstationRecord, intervals: Interval[], volumeGiB: number, from: number, to: number): number {
+export function spendBetween(
+  record: WorkstationRecord,
+  intervals: Interval[],
+  volumeGiB: number,
+  from: number,
+  to: number,
+  gp3UsdPerGiBMonth = GP3_USD_PER_GIB_MONTH
+): number {
   return (
     hoursIn(intervals, BILLED_RUNNING, from, to) * (record.pricePerHour ?? 0) +
-    hoursIn(intervals, EXISTING, from, to) * storagePerHour(volumeGiB)
+    hoursIn(intervals, EXISTING, from, to) * storagePerHour(volumeGiB, gp3UsdPerGiBMonth)
   );
 }
 
 /** Dollars per hour in its present state; nothing once it is gone. */
-export function costPerHourOf(record: WorkstationRecord, volumeGiB: number): number {
+export function costPerHourOf(record: WorkstationRecord, volumeGiB: number, gp3UsdPerGiBMonth = GP3_USD_PER_GIB_MONTH): number {
   if (record.state === 'terminated' || record.state === 'failed') return 0;
   const running = record.state === 'running' || record.state === 'pending' || record.state === 'stopping';
-  return storagePerHour(volumeGiB) + (running ? (record.pricePerHour ?? 0) : 0);
+  return storagePerHour(volumeGiB, gp3UsdPerGiBMonth) + (running ? (record.pricePerHour ?? 0) : 0);
 }
 
 function costOf(
   record: WorkstationRecord,
   intervals: Interval[],
   volumeGiB: number,
-  month: { start: number; end: number; now: number }
+  month: { start: number; end: number; now: number },
+  gp3UsdPerGiBMonth: number
 ): WorkstationCost {
   const price = record.pricePerHour ?? 0;
   const hoursRunning = hoursIn(intervals, BILLED_RUNNING, month.start, month.now);
   const hoursStopped = hoursIn(intervals, ['stopped', 'hibernated'], month.start, month.now);
-  const spend = spendBetween(record, intervals, volumeGiB, month.start, month.now);
+  const spend = spendBetween(record, intervals, volumeGiB, month.start, month.now, gp3UsdPerGiBMonth);
   const hoursLeft = Math.max(0, month.end - month.now) / 3_600_000;
-  const rest = hoursLeft * costPerHourOf(record, volumeGiB);
+  const rest = hoursLeft * costPerHourOf(record, volumeGiB, gp3UsdPerGiBMonth);
   return {
     id: record.id,
     name: record.name,

@@ -4,7 +4,7 @@
  * reads back up to a day of points with the cost over the same time.
  */
 import type { MetricsEvent, SpendPoint, WorkstationMetrics } from '../contract/metrics';
-import { costPerHourOf, spendBetween, statesOf } from './costs';
+import { costPerHourOf, spendBetween, statesOf, type CostPrices } from './costs';
 import type { Activity } from './idle';
 import { downsample, METRICS_RETENTION_MS, pointOf, toMetricsPoint } from './metrics';
 import type { Clock, MetricsSink, MetricsStore, WorkstationRecord, WorkstationStore } from './ports';
@@ -18,6 +18,8 @@ export interface MetricsRecorderDeps {
   clock: Clock;
   /** The root volume GET /costs bills the workstation for. */
   rootVolumeGiB: (record: WorkstationRecord) => number;
+  /** Storage's price, as GET /costs has it; the shipped table when absent. */
+  prices?: CostPrices;
 }
 
 export class MetricsRecorder {
@@ -67,11 +69,11 @@ export class MetricsRecorder {
     const intervals = statesOf(record, this.deps.store.events(record.id), this.now());
     const volume = this.deps.rootVolumeGiB(record);
     const launched = Date.parse(record.createdAt);
-    return times.map(t => ({ at: new Date(t).toISOString(), spend: spendBetween(record, intervals, volume, launched, t) }));
+    return times.map(t => ({ at: new Date(t).toISOString(), spend: spendBetween(record, intervals, volume, launched, t, this.deps.prices?.gp3UsdPerGiBMonth()) }));
   }
 
   private costPerHour(record: WorkstationRecord): number {
-    return usd(costPerHourOf(record, this.deps.rootVolumeGiB(record)));
+    return usd(costPerHourOf(record, this.deps.rootVolumeGiB(record), this.deps.prices?.gp3UsdPerGiBMonth()));
   }
 
   private now(): number {

@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import type { Orphan, Workstation } from '../contract/api';
 import { PrismError } from './errors';
 import type { Caller, Clock, Cloud, CloudInstance, DomainLogger, TemplateCatalog, WorkstationNetwork, WorkstationRecord, WorkstationStore } from './ports';
-import { pricePerHour } from './price-table';
+import { shippedPriceBook, type PriceBook } from './price-book';
 import { FROM_CLOUD, orphansAmong } from './reconcile';
 import type { Timeline } from './timeline';
 import { toWorkstation } from './workstations';
@@ -22,6 +22,8 @@ export interface OrphansDeps {
   clock: Clock;
   logger: DomainLogger;
   region: string;
+  /** Prices for `region`; the shipped table when absent. */
+  prices?: PriceBook;
 }
 
 export class Orphans {
@@ -60,7 +62,7 @@ export class Orphans {
       percent: 100,
       instanceId: instance.instanceId,
       imageId: instance.imageId,
-      pricePerHour: pricePerHour(instance.instanceType, region),
+      pricePerHour: (this.deps.prices ?? shippedPriceBook(region)).pricePerHour(instance.instanceType),
       datasets: [],
       parameters: {},
       createdAt: instance.launchTime ?? now,

@@ -10,7 +10,7 @@ import { invalidRequest, notFound, PrismError } from './errors';
 import { HIBERNATION_FAMILY_EXAMPLES, HIBERNATION_MAX_MEMORY_GIB, hibernationRootVolumeGiB, instanceTypeHibernation } from './hibernation';
 import type { LaunchRunner } from './launch';
 import type { Cloud, DomainLogger, TemplateCatalog, WorkstationNetwork, WorkstationRecord, WorkstationStore } from './ports';
-import { pricePerHour } from './price-table';
+import { shippedPriceBook, type PriceBook } from './price-book';
 import type { Timeline } from './timeline';
 import { toWorkstation } from './workstations';
 
@@ -27,6 +27,8 @@ export interface ResizeDeps {
   checkInstanceType: InstanceTypeCheck;
   logger: DomainLogger;
   region: string;
+  /** Prices for `region`; the shipped table when absent. */
+  prices?: PriceBook;
 }
 
 export class Resizer {
@@ -76,7 +78,7 @@ export class Resizer {
       if (wasRunning) await this.restart(record, `back on ${record.instanceType} after the resize failed`);
       throw error;
     }
-    store.update(id, { instanceType, size, pricePerHour: pricePerHour(instanceType, this.deps.region) });
+    store.update(id, { instanceType, size, pricePerHour: (this.deps.prices ?? shippedPriceBook(this.deps.region)).pricePerHour(instanceType) });
     logger.info({ workstation: id, owner, from: record.instanceType, to: instanceType }, 'workstation resized');
     if (!wasRunning) {
       return toWorkstation(timeline.state(id, 'stopped'));

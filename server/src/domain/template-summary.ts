@@ -3,10 +3,12 @@
  */
 import type { SizeChoice, TemplateSummary } from '../contract/api';
 import type { Arch } from '../contract/events';
-import { instanceTypeFacts, pricePerHour } from './price-table';
+import { shippedPriceBook, type PriceBook } from './price-book';
+import { instanceTypeFacts } from './price-table';
 import type { Template } from './template';
 
-export function summarizeTemplate(template: Template, region: string): TemplateSummary {
+/** `prices` defaults to the shipped table for `region`. */
+export function summarizeTemplate(template: Template, region: string, prices: PriceBook = shippedPriceBook(region)): TemplateSummary {
   const sizesFor = (arch: Arch): SizeChoice[] =>
     template.arches.includes(arch)
       ? Object.entries(template.sizes).flatMap(([name, types]) => {
@@ -21,7 +23,7 @@ export function summarizeTemplate(template: Template, region: string): TemplateS
               instanceType,
               vcpus: facts?.vcpus ?? 0,
               memoryGiB: facts?.memoryGiB ?? 0,
-              pricePerHour: pricePerHour(instanceType, region)
+              pricePerHour: prices.pricePerHour(instanceType)
             }
           ];
         })

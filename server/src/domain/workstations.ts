@@ -23,7 +23,7 @@ import type {
   WorkstationRecord,
   WorkstationStore
 } from './ports';
-import { pricePerHour } from './price-table';
+import { shippedPriceBook, type PriceBook } from './price-book';
 import { sshConfigBlock } from './ssh-config';
 import type { Timeline } from './timeline';
 
@@ -40,6 +40,8 @@ export interface WorkstationsDeps {
   clock: Clock;
   logger: DomainLogger;
   region: string;
+  /** Prices for `region`; the shipped table when absent. */
+  prices?: PriceBook;
   /** Project roles and budgets; without it (domain unit tests), a project is only a label and workstations are their owner's only. */
   projects?: ProjectAccess;
 }
@@ -80,7 +82,7 @@ export class Workstations {
       percent: 0,
       instanceId: null,
       imageId: null,
-      pricePerHour: pricePerHour(plan.instanceType, region),
+      pricePerHour: (this.deps.prices ?? shippedPriceBook(region)).pricePerHour(plan.instanceType),
       datasets: request.datasets ?? [],
       parameters: plan.parameters,
       createdAt: now,
@@ -166,7 +168,7 @@ export class Workstations {
   /** Spend this month, projection and savings for the owner's workstations. */
   costsOf(owner: string): CostReport {
     const { store, clock } = this.deps;
-    return costReport(store, store.listByOwner(owner), record => this.billedRootVolumeGiB(record), clock);
+    return costReport(store, store.listByOwner(owner), record => this.billedRootVolumeGiB(record), clock, this.deps.prices);
   }
 
   /** The root volume costs are reckoned on (GET /costs, the monitoring cost graph). */

@@ -8,6 +8,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Problem } from '../../contract/events';
 import type { TemplateDiagnostic } from '../../domain/template';
+import { shippedPriceBook, type PriceBook } from '../../domain/price-book';
 import { summarizeTemplate } from '../../domain/template-summary';
 import type { TemplateAuthoring } from '../../templates/template-authoring';
 import { callerOf } from '../auth';
@@ -23,7 +24,8 @@ const SaveTemplateSchema = z.object({
 export function templateAuthoringRouter(
   authoring: TemplateAuthoring,
   region: string,
-  requireMember: (user: string, project: string) => void
+  requireMember: (user: string, project: string) => void,
+  prices: PriceBook = shippedPriceBook(region)
 ): Router {
   const router = Router();
   router.post('/templates', async (req, res) => {
@@ -45,7 +47,7 @@ export function templateAuthoringRouter(
     if ('diagnostics' in outcome) {
       return sendProblem(res, invalidTemplate(outcome.diagnostics));
     }
-    res.status(201).json(summarizeTemplate(outcome.template, region));
+    res.status(201).json(summarizeTemplate(outcome.template, region, prices));
   });
   return router;
 }

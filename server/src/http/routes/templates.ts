@@ -10,6 +10,7 @@ import type { TemplateDiff } from '../../contract/api';
 import { notFound, PrismError } from '../../domain/errors';
 import type { VersionedTemplateCatalog } from '../../domain/ports';
 import type { Template } from '../../domain/template';
+import { shippedPriceBook, type PriceBook } from '../../domain/price-book';
 import { summarizeTemplate } from '../../domain/template-summary';
 import { versionedCatalogFor } from '../../domain/template-visibility';
 import { unifiedDiff } from '../../templates/diff';
@@ -24,8 +25,13 @@ const ValidateRequestSchema = z.object({
 const SetCurrentSchema = z.object({ version: z.string().min(1).max(100) });
 const DiffQuerySchema = z.object({ from: z.string().min(1).max(100), to: z.string().min(1).max(100) });
 
-/** `projectsOf`: the ids of the caller's projects, whose templates they see. */
-export function templatesRouter(library: VersionedTemplateCatalog, region: string, projectsOf: (user: string) => string[]): Router {
+/** `projectsOf`: the ids of the caller's projects, whose templates they see; `prices` default to the shipped table's for `region`. */
+export function templatesRouter(
+  library: VersionedTemplateCatalog,
+  region: string,
+  projectsOf: (user: string) => string[],
+  prices: PriceBook = shippedPriceBook(region)
+): Router {
   const router = Router();
   const catalogOf = (res: Response): VersionedTemplateCatalog => {
     const projects = projectsOf(callerOf(res).user);
@@ -41,7 +47,7 @@ export function templatesRouter(library: VersionedTemplateCatalog, region: strin
   };
 
   router.get('/templates', (_req, res) => {
-    res.json(catalogOf(res).list().map(t => summarizeTemplate(t, region)));
+    res.json(catalogOf(res).list().map(t => summarizeTemplate(t, region, prices)));
   });
   router.post('/templates/validate', express.text({ type: ['text/*', 'application/yaml', 'application/x-yaml'], limit: '256kb' }), (req, res) => {
     const body: unknown = req.body;
@@ -54,7 +60,7 @@ export function templatesRouter(library: VersionedTemplateCatalog, region: strin
     const version = typeof req.query.version === 'string' ? req.query.version : undefined;
     const template = find(catalogOf(res), req.params.name, version);
     const { source: _source, ...resolved } = template;
-    res.json({ ...resolved, summary: summarizeTemplate(template, region) });
+    res.json({ ...resolved, summary: summarizeTemplate(template, region, prices) });
   });
   router.get('/templates/:name/versions', (req, res) => {
     const catalog = catalogOf(res);
