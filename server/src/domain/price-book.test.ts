@@ -1,4 +1,6 @@
 import { RefreshablePriceBook, refreshPrices, shippedPriceBook, TABLE_GP3_USD_PER_GIB_MONTH, type PriceSource } from './price-book';
+import { costReport } from './costs';
+import type { WorkstationStore } from './ports';
 import { PRICE_TABLE_DATE } from './price-table';
 
 const clock = { now: () => new Date('2026-11-27T09:30:00Z') };
@@ -65,5 +67,15 @@ describe('refreshing prices', () => {
     await refreshPrices({ book, source: { fetchPrices: async () => ({ instances: {}, gp3UsdPerGiBMonth: null }) }, instanceTypes: () => ['m7g.large'], clock, logger });
     expect(book.pricePerHour('m7g.large')).toBe(0.0833);
     expect(book.date()).toBe('2026-11-26');
+  });
+});
+
+describe('the costs report', () => {
+  it('dates its prices with the refresh when there was one, else with the table', () => {
+    const store = { events: () => [] } as unknown as WorkstationStore;
+    const book = new RefreshablePriceBook('us-east-1');
+    expect(costReport(store, [], () => 30, clock, book).priceTableDate).toBe(PRICE_TABLE_DATE);
+    book.overlay({ instances: { 'm7g.large': 0.0833 }, gp3UsdPerGiBMonth: 0.08 }, '2026-11-27');
+    expect(costReport(store, [], () => 30, clock, book).priceTableDate).toBe('2026-11-27');
   });
 });
