@@ -3,12 +3,13 @@
  * spend, projection, price and hours, what stopping saved, and the totals.
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { Button, ReactWidget, refreshIcon, UseSignal } from '@jupyterlab/ui-components';
+import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import type { CostReport } from '../tokens';
 import { formatPrice } from '../widgets/format';
 import { ProblemNotice } from '../widgets/ProblemNotice';
+import { ViewHeader } from '../widgets/ViewHeader';
 import type { CostsModel } from './costs-model';
 
 export class CostsPanel extends ReactWidget {
@@ -27,18 +28,12 @@ export class CostsPanel extends ReactWidget {
       <UseSignal signal={model.changed}>
         {() => (
           <div className="jp-Prism-costs">
-            <header className="jp-Prism-header">
-              <h2 className="jp-Prism-title">{trans.__('Workstation costs')}</h2>
-              <Button
-                minimal
-                className="jp-Prism-costsRefresh"
-                aria-label={trans.__('Refresh costs')}
-                title={trans.__('Refresh costs')}
-                onClick={() => void model.load()}
-              >
-                <refreshIcon.react tag="span" />
-              </Button>
-            </header>
+            <ViewHeader
+              title={trans.__('Workstation costs')}
+              refreshLabel={trans.__('Refresh costs')}
+              refreshClassName="jp-Prism-costsRefresh"
+              onRefresh={() => void model.load()}
+            />
             {model.problem && <ProblemNotice problem={model.problem} trans={trans} />}
             {model.report ? (
               <CostTable report={model.report} trans={trans} />

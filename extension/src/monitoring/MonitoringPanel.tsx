@@ -3,12 +3,13 @@
  * graphs of CPU, memory, disk, network and cost over the last day.
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { Button, ReactWidget, refreshIcon, UseSignal } from '@jupyterlab/ui-components';
+import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import type { Workstation } from '../tokens';
 import { formatPrice } from '../widgets/format';
 import { ProblemNotice } from '../widgets/ProblemNotice';
+import { ViewHeader } from '../widgets/ViewHeader';
 import { MetricsChart } from './MetricsChart';
 import type { ISeries, MonitoringModel } from './monitoring-model';
 
@@ -28,18 +29,12 @@ export class MonitoringPanel extends ReactWidget {
       <UseSignal signal={model.changed}>
         {() => (
           <div className="jp-Prism-monitoring">
-            <header className="jp-Prism-header">
-              <h2 className="jp-Prism-title">{trans.__('Workstation monitoring')}</h2>
-              <Button
-                minimal
-                className="jp-Prism-monitoringRefresh"
-                aria-label={trans.__('Reload graphs')}
-                title={trans.__('Reload graphs')}
-                onClick={() => void model.load()}
-              >
-                <refreshIcon.react tag="span" />
-              </Button>
-            </header>
+            <ViewHeader
+              title={trans.__('Workstation monitoring')}
+              refreshLabel={trans.__('Reload graphs')}
+              refreshClassName="jp-Prism-monitoringRefresh"
+              onRefresh={() => void model.load()}
+            />
             {model.problem && <ProblemNotice problem={model.problem} trans={trans} />}
             {model.workstations.length === 0 && (
               <div className="jp-Prism-empty">{trans.__('No workstations to monitor. Launch one from the Prism panel.')}</div>
