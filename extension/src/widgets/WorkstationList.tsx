@@ -109,26 +109,18 @@ export function WorkstationList(props: {
                   {trans.__('Hibernate')}
                 </Button>
               )}
-              {CAN_START.includes(w.state) &&
-                (w.state === 'hibernated' ? (
-                  <Button
-                    small
-                    className="jp-Prism-start"
-                    aria-label={trans.__('Resume %1', w.name)}
-                    onClick={() => onAction('start', w.id)}
-                  >
-                    {trans.__('Resume')}
-                  </Button>
-                ) : (
-                  <Button
-                    small
-                    className="jp-Prism-start"
-                    aria-label={trans.__('Start %1', w.name)}
-                    onClick={() => onAction('start', w.id)}
-                  >
-                    {trans.__('Start')}
-                  </Button>
-                ))}
+              {CAN_START.includes(w.state) && (
+                <Button
+                  small
+                  className="jp-Prism-start"
+                  aria-label={
+                    w.state === 'hibernated' ? trans.__('Resume %1', w.name) : trans.__('Start %1', w.name)
+                  }
+                  onClick={() => onAction('start', w.id)}
+                >
+                  {w.state === 'hibernated' ? trans.__('Resume') : trans.__('Start')}
+                </Button>
+              )}
               {CAN_RESIZE.includes(w.state) && (
                 <Button
                   small
