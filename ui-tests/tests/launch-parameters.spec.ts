@@ -1,12 +1,9 @@
 import { expect, test } from '@jupyterlab/galata';
 
+import { openPrismFromLauncher } from './prism-panel';
+
 test('a researcher fills a template parameter at launch and the workstation records it', async ({ page }) => {
-  await page.menu.clickMenuItem('File>New Launcher');
-  await page
-    .locator('.jp-Launcher .jp-LauncherCard', { hasText: 'Prism Workstation' })
-    .filter({ visible: true })
-    .click();
-  const panel = page.locator('.jp-Prism-panel');
+  const panel = await openPrismFromLauncher(page);
   const pythonMl = panel.locator('.jp-Prism-templateCard[data-template="python-ml"]');
   await expect(pythonMl).toBeVisible({ timeout: 90 * 1000 });
   await pythonMl.click();

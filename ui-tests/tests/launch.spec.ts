@@ -1,5 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
 
+import { openPrismFromLauncher } from './prism-panel';
+
 /** The emulated boot installs nothing but does start a real Jupyter. */
 const READY_TIMEOUT = 3 * 60 * 1000;
 
@@ -9,14 +11,7 @@ test.use({ viewport: { width: 1280, height: 1400 } });
 test('a researcher launches a workstation from the Launcher, sees it ready, and terminates it', async ({
   page
 }, testInfo) => {
-  await page.menu.clickMenuItem('File>New Launcher');
-  // Only the Launcher just opened is visible; an earlier one may be behind.
-  await page
-    .locator('.jp-Launcher .jp-LauncherCard', { hasText: 'Prism Workstation' })
-    .filter({ visible: true })
-    .click();
-
-  const panel = page.locator('.jp-Prism-panel');
+  const panel = await openPrismFromLauncher(page);
   await expect(panel).toBeVisible();
 
   const cards = panel.locator('.jp-Prism-templateCard');

@@ -1,5 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
 
+import { openPrismFromLauncher } from './prism-panel';
+
 /** The emulated boot installs nothing but does start a real Jupyter. */
 const READY_TIMEOUT = 3 * 60 * 1000;
 const STATE_TIMEOUT = 60 * 1000;
@@ -9,12 +11,7 @@ test.use({ viewport: { width: 1280, height: 1200 } });
 test('a researcher hibernates and resumes a workstation from the panel, then sees what it costs', async ({
   page
 }, testInfo) => {
-  await page.menu.clickMenuItem('File>New Launcher');
-  await page
-    .locator('.jp-Launcher .jp-LauncherCard', { hasText: 'Prism Workstation' })
-    .filter({ visible: true })
-    .click();
-  const panel = page.locator('.jp-Prism-panel');
+  const panel = await openPrismFromLauncher(page);
   await expect(panel).toBeVisible();
 
   // Amazon Linux on Graviton: t4g can hibernate.

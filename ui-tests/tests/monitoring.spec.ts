@@ -1,5 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
 
+import { openPrismFromLauncher } from './prism-panel';
+
 /** The emulated boot installs nothing but does start a real Jupyter and the agent. */
 const READY_TIMEOUT = 3 * 60 * 1000;
 /** start-lab.sh has the agent report every 5 s. */
@@ -10,12 +12,7 @@ test.use({ viewport: { width: 1280, height: 1200 } });
 test('a researcher opens the monitoring dashboard and watches a new workstation’s graphs fill in live', async ({
   page
 }, testInfo) => {
-  await page.menu.clickMenuItem('File>New Launcher');
-  await page
-    .locator('.jp-Launcher .jp-LauncherCard', { hasText: 'Prism Workstation' })
-    .filter({ visible: true })
-    .click();
-  const panel = page.locator('.jp-Prism-panel');
+  const panel = await openPrismFromLauncher(page);
   const template = panel.locator('.jp-Prism-templateCard[data-template="amazon-linux"]');
   await template.click({ timeout: 90 * 1000 });
   await panel.locator('input[name="jp-Prism-arch"][value="arm64"]').check();
