@@ -77,7 +77,11 @@ function fakeCloud(userData: string): Cloud {
     terminateInstance: async () => undefined,
     readUserData: async () => userData,
     ensureWorkstationRole: unused,
-    removeWorkstationRole: unused
+    removeWorkstationRole: unused,
+    createFileSystem: unused,
+    ensureMountTargets: unused,
+    ensureAccessPoint: unused,
+    deleteFileSystem: unused
   };
 }
 

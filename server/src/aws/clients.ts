@@ -3,6 +3,7 @@
  * region and endpoint from the environment, the SDK's standard retry strategy.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { EFSClient } from '@aws-sdk/client-efs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -15,6 +16,7 @@ export interface AwsClients {
   sts: STSClient;
   s3: S3Client;
   iam: IAMClient;
+  efs: EFSClient;
   region: string;
 }
 
@@ -58,6 +60,7 @@ export function createAwsClients(
     s3: new S3Client({ ...common, forcePathStyle: true }),
     // IAM is global; the SDK sends it to the global endpoint whatever the region (or to the emulator).
     iam: new IAMClient(common),
+    efs: new EFSClient(common),
     region: config.region
   };
 }
@@ -68,4 +71,5 @@ export function destroyAwsClients(clients: AwsClients): void {
   clients.sts.destroy();
   clients.s3.destroy();
   clients.iam.destroy();
+  clients.efs.destroy();
 }

@@ -12,6 +12,7 @@ import { createInstanceTypeCatalog } from './instance-types';
 import { createInstances } from './instances';
 import { createKeyPairKeeper } from './key-pairs';
 import { createSecurityGroupKeeper } from './security-group';
+import { createVolumeKeeper } from './volumes';
 import { createWorkstationRoles } from './workstation-role';
 
 export interface AwsCloudDeps {
@@ -26,11 +27,13 @@ export function createAwsCloud({ clients, config, logger }: AwsCloudDeps): Cloud
   const instances = createInstances(clients, images, log);
   const roles = createWorkstationRoles(clients, log);
   const keys = createKeyPairKeeper(clients, config, log);
+  const ensureSecurityGroup = createSecurityGroupKeeper(clients, config, log);
+  const volumes = createVolumeKeeper(clients, ensureSecurityGroup, log);
   return {
     identity: () => callerIdentity(clients),
     resolveImage: images.resolve,
     describeInstanceType: createInstanceTypeCatalog(clients),
-    ensureSecurityGroup: createSecurityGroupKeeper(clients, config, log),
+    ensureSecurityGroup,
     ensureKeyPair: keys.ensure,
     rotateKeyPair: keys.rotate,
     takePrivateKey: keys.take,
@@ -44,6 +47,10 @@ export function createAwsCloud({ clients, config, logger }: AwsCloudDeps): Cloud
     terminateInstance: instances.terminate,
     readUserData: instances.readUserData,
     ensureWorkstationRole: roles.ensure,
-    removeWorkstationRole: roles.remove
+    removeWorkstationRole: roles.remove,
+    createFileSystem: volumes.createFileSystem,
+    ensureMountTargets: volumes.ensureMountTargets,
+    ensureAccessPoint: volumes.ensureAccessPoint,
+    deleteFileSystem: volumes.deleteFileSystem
   };
 }

@@ -154,6 +154,10 @@ export function withEmulatedBoot(cloud: Cloud, emulator: BootEmulator): Emulated
     findInstances: filter => cloud.findInstances(filter),
     readUserData: instanceId => cloud.readUserData(instanceId),
     ensureWorkstationRole: spec => cloud.ensureWorkstationRole(spec),
+    createFileSystem: spec => cloud.createFileSystem(spec),
+    ensureMountTargets: fileSystemId => cloud.ensureMountTargets(fileSystemId),
+    ensureAccessPoint: spec => cloud.ensureAccessPoint(spec),
+    deleteFileSystem: fileSystemId => cloud.deleteFileSystem(fileSystemId),
     removeWorkstationRole: launchId => cloud.removeWorkstationRole(launchId),
     async runInstance(spec) {
       const instance = await cloud.runInstance(spec);

@@ -81,6 +81,23 @@ export interface WorkstationRoleSpec {
   reportBucket: string | null;
 }
 
+/** An EFS volume as Prism asks for it; `volumeId` is also its CreationToken, so a retry makes no second file system. */
+export interface FileSystemSpec {
+  volumeId: string;
+  name: string;
+  owner: string;
+  project: string | null;
+}
+
+/** One user's way into a volume: their POSIX identity and their own root directory. */
+export interface AccessPointSpec {
+  fileSystemId: string;
+  volumeId: string;
+  user: string;
+  uid: number;
+  rootDirectory: string;
+}
+
 /** Everything Prism asks of the cloud provider. Errors are `PrismError`s with a hint. */
 export interface Cloud {
   identity(): Promise<{ account: string; region: string }>;
@@ -113,6 +130,14 @@ export interface Cloud {
   ensureWorkstationRole(spec: WorkstationRoleSpec): Promise<string>;
   /** Deletes the workstation's role, its policy and instance profile; nothing to delete is fine. */
   removeWorkstationRole(launchId: string): Promise<void>;
+  /** An encrypted EFS file system with its lifecycle policy, made once per volume id; returns its id. */
+  createFileSystem(spec: FileSystemSpec): Promise<string>;
+  /** Mount targets in the default VPC's subnets, NFS open to the workstations' group; made once, reused. */
+  ensureMountTargets(fileSystemId: string): Promise<string[]>;
+  /** The user's access point on the file system, made on first use; returns its id. */
+  ensureAccessPoint(spec: AccessPointSpec): Promise<string>;
+  /** Access points, mount targets, then the file system; one already gone is fine. */
+  deleteFileSystem(fileSystemId: string): Promise<void>;
 }
 
 /** One report from a booting workstation, over HTTP or the S3 report object. */

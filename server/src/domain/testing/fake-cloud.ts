@@ -7,12 +7,14 @@
 import type { Arch } from '../../contract/events';
 import type { PrismError } from '../errors';
 import type {
+  AccessPointSpec,
   Cloud,
   CloudInstance,
   CloudInstanceState,
   ImageInfo,
   InstanceTypeInfo,
   PrivateKeyHandout,
+  FileSystemSpec,
   RunInstanceSpec,
   WorkstationRoleSpec
 } from '../ports';
@@ -35,6 +37,8 @@ export class FakeCloud implements Cloud {
   readonly instances = new Map<string, CloudInstance>();
   /** The workstation roles IAM holds, by launch id. */
   readonly roles = new Map<string, WorkstationRoleSpec>();
+  /** EFS file systems by id, and the access points on them. */
+  readonly fileSystems = new Map<string, FileSystemSpec & { accessPoints: Map<string, AccessPointSpec> }>();
   private readonly imageArches: Partial<Record<Arch, Arch>> = {};
   private readonly failures = new Map<CloudMethod, PrismError>();
   private readonly holds = new Map<CloudMethod, Promise<void>>();
@@ -224,6 +228,31 @@ export class FakeCloud implements Cloud {
   async removeWorkstationRole(launchId: string): Promise<void> {
     return this.call('removeWorkstationRole', [launchId], () => {
       this.roles.delete(launchId);
+    });
+  }
+
+  async createFileSystem(spec: FileSystemSpec): Promise<string> {
+    return this.call('createFileSystem', [spec], () => {
+      const id = `fs-${spec.volumeId}`;
+      if (!this.fileSystems.has(id)) this.fileSystems.set(id, { ...spec, accessPoints: new Map() });
+      return id;
+    });
+  }
+
+  async ensureMountTargets(fileSystemId: string): Promise<string[]> {
+    return this.call('ensureMountTargets', [fileSystemId], () => [`fsmt-${fileSystemId}`]);
+  }
+
+  async ensureAccessPoint(spec: AccessPointSpec): Promise<string> {
+    return this.call('ensureAccessPoint', [spec], () => {
+      this.fileSystems.get(spec.fileSystemId)?.accessPoints.set(spec.user, spec);
+      return `fsap-${spec.volumeId}-${spec.user}`;
+    });
+  }
+
+  async deleteFileSystem(fileSystemId: string): Promise<void> {
+    return this.call('deleteFileSystem', [fileSystemId], () => {
+      this.fileSystems.delete(fileSystemId);
     });
   }
 
