@@ -30,6 +30,7 @@ import type {
 import { shippedPriceBook, type PriceBook } from './domain/price-book';
 import { Resizer } from './domain/resize';
 import { Timeline } from './domain/timeline';
+import { Volumes, type VolumeStore } from './domain/volumes';
 import { Workstations } from './domain/workstations';
 import { requireCaller } from './http/auth';
 import { notFoundRoute, problemMiddleware } from './http/problem';
@@ -49,6 +50,7 @@ import { keepRunningRouter } from './http/routes/keep-running';
 import { callerRouter, healthRouter } from './http/routes/service';
 import { templatesRouter } from './http/routes/templates';
 import { templateAuthoringRouter } from './http/routes/template-authoring';
+import { volumesRouter } from './http/routes/volumes';
 import type { Logger } from './logger';
 import {
   createRealtime,
@@ -71,6 +73,8 @@ export interface AppDeps {
   metrics: MetricsStore;
   /** Projects, members, budgets, idle overrides and project history. */
   projects: ProjectStore & ProjectIdleStore;
+  /** EFS volumes; absent where a harness has none (then /volumes and EFS attach are off). */
+  volumes?: VolumeStore;
   cloud: Cloud;
   catalog: VersionedTemplateCatalog;
   /** The community catalog; null (or absent) when PRISM_CATALOG_URL is not set. */
@@ -110,6 +114,7 @@ export function createApp(deps: AppDeps): PrismApp {
   const timeline = new Timeline(deps.store, socketEventSink(() => io), deps.clock);
   let idle: IdleWatch | undefined;
   let metrics: MetricsRecorder | undefined;
+  let volumes: Volumes | undefined;
   const runner = new LaunchRunner({
     store: deps.store,
     cloud: deps.cloud,
@@ -120,6 +125,7 @@ export function createApp(deps: AppDeps): PrismApp {
     inbox: deps.inbox,
     logger: logger.child({ module: 'launch' }),
     settings: deps.launch,
+    attachVolume: deps.volumes ? (owner, id) => (volumes as Volumes).attachVolume(owner, id) : undefined,
     onActivity: (id, activity) => {
       void idle?.observe(id, activity);
       metrics?.record(id, activity);
@@ -177,6 +183,17 @@ export function createApp(deps: AppDeps): PrismApp {
     prices
   });
 
+  volumes = deps.volumes
+    ? new Volumes({
+        store: deps.volumes,
+        workstations: deps.store,
+        cloud: deps.cloud,
+        projects,
+        clock: deps.clock,
+        logger: logger.child({ module: 'volumes' })
+      })
+    : undefined;
+
   const lifecycleDeps = {
     store: deps.store,
     cloud: deps.cloud,
@@ -207,6 +224,9 @@ export function createApp(deps: AppDeps): PrismApp {
   api.use(budgetsRouter(budgets));
   api.use(metricsRouter(metrics));
   api.use(catalogRouter(deps.community ?? null));
+  if (volumes) {
+    api.use(volumesRouter(volumes));
+  }
   if (deps.awsSetup) {
     api.use(awsSetupRouter(deps.awsSetup.setup, cloudHealth.forget));
   }

@@ -33,6 +33,7 @@ import { SqliteMetricsStore } from './store/sqlite-metrics-store';
 import { SqliteProjectStore } from './store/sqlite-project-store';
 import { SqliteStore } from './store/sqlite-store';
 import { SqliteTemplateVersions } from './store/sqlite-template-versions';
+import { SqliteVolumeStore } from './store/sqlite-volume-store';
 import { createTemplateAuthoring } from './templates/template-authoring';
 import { TemplateLibrary } from './templates/template-library';
 import { watchTemplates } from './templates/watch-templates';
@@ -67,6 +68,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
   const templateVersions = new SqliteTemplateVersions(path.join(config.dataDir, 'prism.sqlite'));
   const metrics = new SqliteMetricsStore(path.join(config.dataDir, 'prism.sqlite'));
   const projects = new SqliteProjectStore(path.join(config.dataDir, 'prism.sqlite'));
+  const volumes = new SqliteVolumeStore(path.join(config.dataDir, 'prism.sqlite'));
   const catalog = await TemplateLibrary.open(config.templatesDir, templateVersions);
   for (const d of catalog.diagnostics) {
     logger.warn({ module: 'templates', file: d.file, line: d.line, column: d.column, hint: d.hint }, d.message);
@@ -117,6 +119,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
     store,
     metrics,
     projects,
+    volumes,
     cloud,
     catalog,
     community,
@@ -213,6 +216,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
       templateVersions.close();
       metrics.close();
       projects.close();
+      volumes.close();
       store.close();
     }
   };

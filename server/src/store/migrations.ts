@@ -102,5 +102,16 @@ export const MIGRATIONS: string[] = [
      setting TEXT NOT NULL,
      set_by TEXT NOT NULL,
      set_at TEXT NOT NULL
-   );`
+   );`,
+  // EFS volumes (docs/api.md, "Volumes"): the file system id is set once EFS made it.
+  `CREATE TABLE volumes (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     owner TEXT NOT NULL,
+     project TEXT,
+     file_system_id TEXT,
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX volumes_by_owner ON volumes (owner);
+   CREATE INDEX volumes_by_project ON volumes (project);`
 ];
