@@ -64,6 +64,17 @@ export function bootstrapSteps(input: BootstrapInput): Step[] {
       ]
     });
   }
+  const volumes = input.volumes ?? [];
+  if (volumes.length > 0) {
+    steps.push({
+      name: 'volumes',
+      message: `Mounting ${count(volumes.length, 'EFS volume')}`,
+      commands: [
+        ...installEfsUtils(template.os ?? DEFAULT_OS),
+        ...volumes.map(v => `mount_volume ${quoteAll([v.fileSystemId, v.accessPointId, v.mountPoint])}`)
+      ]
+    });
+  }
   // The arch's own commands first: they prepare what the common ones use (a GPU driver before PyTorch).
   const setup = [...(template.archSetup?.[arch] ?? []), ...(template.setup ?? [])];
   if (setup.length > 0) {
@@ -105,6 +116,14 @@ function installMountpoint(os: TemplateOs, arch: Arch): string[] {
     ];
   }
   return [`run dnf install -y -q ${release}/mount-s3.rpm`];
+}
+
+/** amazon-efs-utils is in Amazon Linux's repositories; Ubuntu's archive has no such package yet (docs/decisions.md). */
+function installEfsUtils(os: TemplateOs): string[] {
+  if (os === 'ubuntu-24.04') {
+    return ['run apt-get update -q', 'run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q amazon-efs-utils'];
+  }
+  return ['run dnf install -y -q amazon-efs-utils'];
 }
 
 function count(n: number, noun: string): string {

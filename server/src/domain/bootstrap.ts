@@ -33,6 +33,8 @@ export interface BootstrapInput {
   report: { url: string | null; bucket: string | null; token: string };
   jupyterToken: string;
   datasets: BootstrapDataset[];
+  /** EFS volumes, each through the owner's access point. */
+  volumes?: { fileSystemId: string; accessPointId: string; mountPoint: string }[];
   /** The researcher's launch parameters; the template's defaults fill the rest. */
   parameters?: ParameterValues;
 }
@@ -226,6 +228,14 @@ mount_dataset() {
   if [[ $access == read-only ]]; then options+=(--read-only); else options+=(--allow-delete); fi
   if [[ -n $prefix ]]; then options+=(--prefix "$prefix"); fi
   run mount-s3 "${'${options[@]}'}" "$bucket" "$mount_point"
+}
+
+# EFS through the owner's access point, with the EFS mount helper (TLS in transit).
+mount_volume() {
+  local file_system=$1 access_point=$2 mount_point="$ROOT$3"
+  mkdir -p "$mount_point"
+  run mount -t efs -o "tls,accesspoint=$access_point" "$file_system:/" "$mount_point"
+  log_line "mounted $file_system (access point $access_point) at $3"
 }
 
 write_jupyter_unit() {

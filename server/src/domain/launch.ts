@@ -33,6 +33,7 @@ import type {
 import { ReportObjects } from './report-objects';
 import type { Template } from './template';
 import type { Timeline } from './timeline';
+import type { VolumeMount } from './volumes';
 import { isSettled } from './workstation-state';
 
 export interface LaunchSettings {
@@ -58,6 +59,8 @@ export interface LaunchDeps {
   settings: LaunchSettings;
   /** Hears the idle agent's reports of a ready workstation. */
   onActivity?: (id: string, activity: Activity) => void;
+  /** The owner's access point on an EFS volume (domain/volumes.ts); absent: EFS volumes cannot be attached. */
+  attachVolume?: (owner: string, volumeId: string) => Promise<VolumeMount>;
 }
 
 class LaunchCancelled extends Error {}
@@ -216,20 +219,34 @@ export class LaunchRunner {
     const image = cloud.resolveImage(template.image[record.arch], record.arch);
     const instanceType = cloud.describeInstanceType(record.instanceType);
     const network = Promise.all([cloud.ensureSecurityGroup(), cloud.ensureKeyPair(record.owner)]);
+    const volumes = this.attachVolumes(record);
     // The calls overlap, but are awaited in phase order so the researcher sees phases in
     // order; handlers are attached now so a failure of one while awaiting another is not unhandled.
-    void Promise.allSettled([image, instanceType, network, storage]);
+    void Promise.allSettled([image, instanceType, network, storage, volumes]);
     const machine = await this.settleMachine(record, template, image, instanceType);
     timeline.progress(id, 'prepare-network', 'Preparing the security group and your SSH key…');
     const [securityGroupId, key] = await network;
     this.assertLive(id);
     timeline.progress(id, 'prepare-storage', describeStorage(record));
     const prepared = await storage;
+    const mounts = await volumes;
     this.assertLive(id);
     if (prepared.instanceProfile) {
       timeline.log(id, `instance profile ${prepared.instanceProfile}: ${describeAccess(record, prepared.report.bucket)}`);
     }
-    return this.runWorkstation(record, template, machine, { securityGroupId, key, ...prepared });
+    mounts.forEach(m => timeline.log(id, `volume ${m.volume}: ${m.fileSystemId} through access point ${m.accessPointId} at ${m.mountPoint}`));
+    return this.runWorkstation(record, template, machine, { securityGroupId, key, volumes: mounts, ...prepared });
+  }
+
+  /** Each attached EFS volume through the owner's own access point, made on first attach. */
+  private async attachVolumes(record: WorkstationRecord): Promise<VolumeMount[]> {
+    const ids = record.datasets.flatMap(d => (d.efs ? [d.efs.volume] : []));
+    if (ids.length === 0) return [];
+    const attach = this.deps.attachVolume;
+    if (!attach) {
+      throw new PrismError('VOLUMES_UNAVAILABLE', 409, 'EFS volumes are not available', 'This service has no volume store.', 'Launch without EFS volumes.');
+    }
+    return Promise.all(ids.map(volume => attach(record.owner, volume)));
   }
 
   /** The image and the instance type must share the arch; whether the pair can hibernate sets the root volume. */
@@ -265,7 +282,11 @@ export class LaunchRunner {
     record: WorkstationRecord,
     template: Template,
     machine: SettledMachine,
-    prepared: PreparedStorage & { securityGroupId: string; key: { keyName: string; privateKeyPath: string | null } }
+    prepared: PreparedStorage & {
+      securityGroupId: string;
+      key: { keyName: string; privateKeyPath: string | null };
+      volumes: VolumeMount[];
+    }
   ): Promise<WorkstationRecord> {
     const { cloud, timeline } = this.deps;
     const id = record.id;
@@ -280,6 +301,7 @@ export class LaunchRunner {
       report: { ...report, token: record.bootToken },
       jupyterToken: record.jupyterToken,
       datasets: s3Mounts(record),
+      volumes: prepared.volumes,
       parameters: record.parameters
     });
     this.watchOf(id);
