@@ -39,8 +39,8 @@ export function createVolumeKeeper(clients: AwsClients, workstationGroup: () => 
   const { efs, ec2 } = clients;
 
   async function createFileSystem(spec: FileSystemSpec): Promise<string> {
-    const created = await awsCall('elasticfilesystem:CreateFileSystem', () =>
-      efs.send(
+    const created = await efs
+      .send(
         new CreateFileSystemCommand({
           CreationToken: spec.volumeId,
           Encrypted: true,
@@ -53,12 +53,15 @@ export function createVolumeKeeper(clients: AwsClients, workstationGroup: () => 
           ]
         })
       )
-    ).catch(async error => {
-      // A retry of the same volume: its CreationToken names the file system made the first time.
-      if ((error as Error).name !== 'FileSystemAlreadyExists') throw error;
-      const found = await efs.send(new DescribeFileSystemsCommand({ CreationToken: spec.volumeId }));
-      return found.FileSystems?.[0] ?? Promise.reject(error);
-    });
+      .catch(async error => {
+        // A retry of the same volume: its CreationToken names the file system made the first time.
+        const found =
+          (error as Error).name === 'FileSystemAlreadyExists'
+            ? (await awsCall('elasticfilesystem:DescribeFileSystems', () => efs.send(new DescribeFileSystemsCommand({ CreationToken: spec.volumeId })))).FileSystems?.[0]
+            : undefined;
+        if (!found) throw toPrismError(error, 'elasticfilesystem:CreateFileSystem');
+        return found;
+      });
     const fileSystemId = created.FileSystemId as string;
     await awsCall('elasticfilesystem:PutLifecycleConfiguration', () =>
       efs.send(new PutLifecycleConfigurationCommand({ FileSystemId: fileSystemId, LifecyclePolicies: [{ TransitionToIA: 'AFTER_30_DAYS' }] }))
@@ -165,32 +168,43 @@ export function createVolumeKeeper(clients: AwsClients, workstationGroup: () => 
   }
 
   async function deleteFileSystem(fileSystemId: string): Promise<void> {
+    if (!(await fileSystemExists(fileSystemId))) return;
+    for (const ap of await accessPoints(fileSystemId)) {
+      await awsCall('elasticfilesystem:DeleteAccessPoint', () => efs.send(new DeleteAccessPointCommand({ AccessPointId: ap.AccessPointId })));
+    }
+    for (const target of await mountTargets(fileSystemId)) {
+      await awsCall('elasticfilesystem:DeleteMountTarget', () => efs.send(new DeleteMountTargetCommand({ MountTargetId: target.MountTargetId })));
+    }
+    // EFS refuses to delete a file system until its mount targets are gone.
+    const deadline = Date.now() + MOUNT_TARGET_GONE_WAIT_MS;
+    while ((await mountTargets(fileSystemId)).length > 0 && Date.now() < deadline) {
+      await new Promise(resolve => setTimeout(resolve, 2_000));
+    }
+    await awsCall('elasticfilesystem:DeleteFileSystem', () => efs.send(new DeleteFileSystemCommand({ FileSystemId: fileSystemId })));
+    logger.info({ fileSystemId }, 'file system deleted');
+  }
+
+  async function fileSystemExists(fileSystemId: string): Promise<boolean> {
     try {
-      for (const ap of await accessPoints(fileSystemId)) {
-        await efs.send(new DeleteAccessPointCommand({ AccessPointId: ap.AccessPointId }));
-      }
-      for (const target of await mountTargets(fileSystemId)) {
-        await efs.send(new DeleteMountTargetCommand({ MountTargetId: target.MountTargetId }));
-      }
-      // EFS refuses to delete a file system until its mount targets are gone.
-      const deadline = Date.now() + MOUNT_TARGET_GONE_WAIT_MS;
-      while ((await mountTargets(fileSystemId)).length > 0 && Date.now() < deadline) {
-        await new Promise(resolve => setTimeout(resolve, 2_000));
-      }
-      await efs.send(new DeleteFileSystemCommand({ FileSystemId: fileSystemId }));
-      logger.info({ fileSystemId }, 'file system deleted');
+      await efs.send(new DescribeFileSystemsCommand({ FileSystemId: fileSystemId }));
+      return true;
     } catch (error) {
-      if ((error as Error).name !== 'FileSystemNotFound') throw toPrismError(error, 'elasticfilesystem:DeleteFileSystem');
+      if ((error as Error).name === 'FileSystemNotFound') return false;
+      throw toPrismError(error, 'elasticfilesystem:DescribeFileSystems');
     }
   }
 
   async function mountTargets(fileSystemId: string) {
-    const answer = await efs.send(new DescribeMountTargetsCommand({ FileSystemId: fileSystemId }));
+    const answer = await awsCall('elasticfilesystem:DescribeMountTargets', () =>
+      efs.send(new DescribeMountTargetsCommand({ FileSystemId: fileSystemId }))
+    );
     return answer.MountTargets ?? [];
   }
 
   async function accessPoints(fileSystemId: string) {
-    const answer = await efs.send(new DescribeAccessPointsCommand({ FileSystemId: fileSystemId }));
+    const answer = await awsCall('elasticfilesystem:DescribeAccessPoints', () =>
+      efs.send(new DescribeAccessPointsCommand({ FileSystemId: fileSystemId }))
+    );
     return answer.AccessPoints ?? [];
   }
 
