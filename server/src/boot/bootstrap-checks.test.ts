@@ -43,7 +43,8 @@ beforeAll(async () => {
           region: 'us-east-1',
           report,
           jupyterToken: 'j',
-          datasets: [{ bucket: 'b', prefix: 'p/', readOnly: true, mountPoint: `/home/${template.user}/datasets/b` }]
+          datasets: [{ bucket: 'b', prefix: 'p/', readOnly: true, mountPoint: `/home/${template.user}/datasets/b` }],
+          volumes: [{ fileSystemId: 'fs-0abc', accessPointId: 'fsap-0def', mountPoint: '/mnt/efs/shared' }]
         });
         const userDataFile = path.join(dir, `${name}.yaml`);
         const scriptFile = path.join(dir, `${name}.sh`);

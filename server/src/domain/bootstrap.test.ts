@@ -52,6 +52,20 @@ describe('the bootstrap user data', () => {
     expect(scriptOf(userData)).toMatch(/^#!\/bin\/bash\n.*\nset -Eeuo pipefail\n/);
   });
 
+  it('mounts each EFS volume through its access point with the EFS mount helper, in a step of its own', () => {
+    const script = scriptOf(
+      renderBootstrap(input({ volumes: [{ fileSystemId: 'fs-0abc', accessPointId: 'fsap-0def', mountPoint: '/mnt/efs/shared' }] }))
+    );
+    expect(script).toContain("step 5 volumes 'Mounting 1 EFS volume'");
+    expect(script).toContain('run dnf install -y -q amazon-efs-utils');
+    expect(script).toContain("mount_volume 'fs-0abc' 'fsap-0def' '/mnt/efs/shared'");
+    expect(script).toContain('run mount -t efs -o "tls,accesspoint=$access_point" "$file_system:/" "$mount_point"');
+  });
+
+  it('has no volumes step without volumes', () => {
+    expect(scriptOf(renderBootstrap(input()))).not.toContain('mount_volume \'');
+  });
+
   it('installs the aarch64 Miniforge and the arm64 Mountpoint rpm on arm64', () => {
     const script = scriptOf(renderBootstrap(input({ arch: 'arm64' })));
     expect(script).toContain('https://github.com/conda-forge/miniforge/releases/latest/download/Miniforge3-Linux-aarch64.sh');
