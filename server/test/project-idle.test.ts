@@ -5,11 +5,9 @@
  * may not change it.
  */
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { ProjectIdle } from '../src/contract/projects';
-import { startPrism, type TestPrism } from './support/prism';
+import { requestAs, startPrism, writeUsersFile, type TestPrism } from './support/prism';
 
 const PRISM_BIN = path.resolve(__dirname, '..', 'bin', 'prism.js');
 const ALICE = 'alice-token-for-prism-tests';
@@ -18,15 +16,10 @@ const BOB = 'bob-token-for-prism-tests';
 let prism: TestPrism;
 
 beforeAll(async () => {
-  const usersDir = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-users-'));
-  const usersFile = path.join(usersDir, 'users.json');
-  fs.writeFileSync(
-    usersFile,
-    JSON.stringify([
-      { user: 'alice', token: ALICE, roles: ['user'] },
-      { user: 'bob', token: BOB, roles: ['user'] }
-    ])
-  );
+  const usersFile = writeUsersFile([
+    { user: 'alice', token: ALICE },
+    { user: 'bob', token: BOB }
+  ]);
   prism = await startPrism({ PRISM_USERS_FILE: usersFile });
   await as(ALICE, '/projects', 'POST', { name: 'Genomics' });
   await as(ALICE, '/projects/genomics/members/bob', 'PUT', { role: 'member' });
@@ -37,7 +30,7 @@ afterAll(async () => {
 });
 
 const as = (token: string, route: string, method = 'GET', body?: unknown): Promise<Response> =>
-  prism.api(route, { token, method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  requestAs(prism, token, route, method, body);
 
 function prismCli(token: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise(resolve => {

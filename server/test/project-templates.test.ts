@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TemplateSummary } from '../src/contract/api';
 import type { Problem } from '../src/contract/events';
-import { startPrism, type TestPrism } from './support/prism';
+import { requestAs, startPrism, writeUsersFile, type TestPrism } from './support/prism';
 
 const TEMPLATES = path.resolve(__dirname, '..', '..', 'templates');
 const ALICE = 'alice-token-for-prism-tests';
@@ -17,18 +17,13 @@ const BOB = 'bob-token-for-prism-tests';
 
 let prism: TestPrism;
 let templatesDir: string;
-let usersDir: string;
+let usersFile: string;
 
 beforeAll(async () => {
-  usersDir = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-users-'));
-  const usersFile = path.join(usersDir, 'users.json');
-  fs.writeFileSync(
-    usersFile,
-    JSON.stringify([
-      { user: 'alice', token: ALICE, roles: ['user'] },
-      { user: 'bob', token: BOB, roles: ['user'] }
-    ])
-  );
+  usersFile = writeUsersFile([
+    { user: 'alice', token: ALICE },
+    { user: 'bob', token: BOB }
+  ]);
   templatesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-templates-'));
   fs.cpSync(TEMPLATES, templatesDir, { recursive: true });
   prism = await startPrism({ PRISM_USERS_FILE: usersFile, PRISM_TEMPLATES_DIR: templatesDir });
@@ -37,11 +32,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await prism?.stop();
   fs.rmSync(templatesDir, { recursive: true, force: true });
-  fs.rmSync(usersDir, { recursive: true, force: true });
+  fs.rmSync(path.dirname(usersFile), { recursive: true, force: true });
 });
 
 const as = (token: string, route: string, method = 'GET', body?: unknown): Promise<Response> =>
-  prism.api(route, { token, method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  requestAs(prism, token, route, method, body);
 
 const lab = (name: string): string =>
   [`name: ${name}`, 'version: "1.0.0"', 'inherits: amazon-linux', 'packages:', '  pip: [pysam]', ''].join('\n');

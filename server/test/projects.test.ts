@@ -5,14 +5,12 @@
  * notifies bob's real socket.io client and refuses his next launch.
  */
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { CostReport, Workstation } from '../src/contract/api';
 import type { BudgetEvent, BudgetStatus } from '../src/contract/projects';
 import { emulatorEc2 } from './support/moto';
-import { startPrism, type PrismClientSocket, type TestPrism } from './support/prism';
+import { requestAs, startPrism, writeUsersFile, type PrismClientSocket, type TestPrism } from './support/prism';
 
 const PRISM_BIN = path.resolve(__dirname, '..', 'bin', 'prism.js');
 const ALICE = 'alice-token-for-prism-tests';
@@ -26,15 +24,10 @@ let bobSocket: PrismClientSocket;
 const budgetEvents: BudgetEvent[] = [];
 
 beforeAll(async () => {
-  const usersDir = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-users-'));
-  const usersFile = path.join(usersDir, 'users.json');
-  fs.writeFileSync(
-    usersFile,
-    JSON.stringify([
-      { user: 'alice', token: ALICE, roles: ['user'] },
-      { user: 'bob', token: BOB, roles: ['user'] }
-    ])
-  );
+  const usersFile = writeUsersFile([
+    { user: 'alice', token: ALICE },
+    { user: 'bob', token: BOB }
+  ]);
   prism = await startPrism({ PRISM_USERS_FILE: usersFile });
   ec2 = emulatorEc2(prism.moto.endpoint);
 }, 60_000);
@@ -45,7 +38,7 @@ afterAll(async () => {
 });
 
 const as = (token: string, route: string, method = 'GET', body?: unknown): Promise<Response> =>
-  prism.api(route, { token, method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  requestAs(prism, token, route, method, body);
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;

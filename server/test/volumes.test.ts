@@ -6,9 +6,6 @@
  * delete it while attached, and can once the workstation is terminated.
  * bob neither sees nor deletes it.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {
   DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
@@ -25,7 +22,7 @@ import {
 import type { Workstation } from '../src/contract/api';
 import { posixUid, type VolumeRecord } from '../src/domain/volumes';
 import { emulatorEc2 } from './support/moto';
-import { startPrism, type TestPrism } from './support/prism';
+import { requestAs, startPrism, writeUsersFile, type TestPrism } from './support/prism';
 
 const ALICE = 'alice-token-for-volume-tests';
 const BOB = 'bob-token-for-volume-tests';
@@ -35,15 +32,10 @@ let ec2: EC2Client;
 let efs: EFSClient;
 
 beforeAll(async () => {
-  const usersDir = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-users-'));
-  const usersFile = path.join(usersDir, 'users.json');
-  fs.writeFileSync(
-    usersFile,
-    JSON.stringify([
-      { user: 'alice', token: ALICE, roles: ['user'] },
-      { user: 'bob', token: BOB, roles: ['user'] }
-    ])
-  );
+  const usersFile = writeUsersFile([
+    { user: 'alice', token: ALICE },
+    { user: 'bob', token: BOB }
+  ]);
   prism = await startPrism({ PRISM_USERS_FILE: usersFile });
   ec2 = emulatorEc2(prism.moto.endpoint);
   efs = new EFSClient({ endpoint: prism.moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
@@ -56,7 +48,7 @@ afterAll(async () => {
 });
 
 const as = (token: string, route: string, method = 'GET', body?: unknown): Promise<Response> =>
-  prism.api(route, { token, method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  requestAs(prism, token, route, method, body);
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;

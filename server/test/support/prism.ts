@@ -79,3 +79,15 @@ export async function startPrism(env: Record<string, string> = {}): Promise<Test
     }
   };
 }
+
+/** A team's users file (PRISM_USERS_FILE) in a temporary folder; returns its path. */
+export function writeUsersFile(users: { user: string; token: string }[]): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'prism-users-')), 'users.json');
+  fs.writeFileSync(file, JSON.stringify(users.map(u => ({ ...u, roles: ['user'] }))));
+  return file;
+}
+
+/** A JSON request as the user holding `token`. */
+export function requestAs(prism: TestPrism, token: string, route: string, method = 'GET', body?: unknown): Promise<Response> {
+  return prism.api(route, { token, method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+}
