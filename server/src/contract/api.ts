@@ -81,6 +81,8 @@ export interface TemplateDiff {
 
 export interface DatasetRequest {
   s3?: { bucket: string; prefix?: string; readOnly?: boolean };
+  /** A registered dataset by name (`GET /datasets`), mounted at `/data/<name>`. */
+  dataset?: string;
   efs?: { volume: string };
 }
 
