@@ -14,7 +14,7 @@ DEMO_LAB_PORT ?= 8888
 DEMO_MOTO_PORT ?= 5000
 
 SERVER_SOURCES := $(shell find server/src -name '*.ts' -not -name '*.test.ts' 2>/dev/null)
-EXTENSION_SOURCES := $(shell find extension/src style schema -type f 2>/dev/null) server/src/contract/events.ts server/src/contract/api.ts templates/schema.json
+EXTENSION_SOURCES := $(shell find extension/src style schema -type f 2>/dev/null) $(wildcard server/src/contract/*.ts) templates/schema.json
 
 .PHONY: help setup demo test test-unit test-integration test-ui system-packages clean
 
