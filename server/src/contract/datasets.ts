@@ -97,3 +97,14 @@ export interface Upload {
   partSize: number;
   parts: number;
 }
+
+/** An EFS volume as `GET /volumes` and `GET /volumes/:id` return it (docs/api.md, "Volumes"). */
+export interface Volume {
+  id: string;
+  name: string;
+  owner: string;
+  project: string | null;
+  /** Null until EFS made the file system. */
+  fileSystemId: string | null;
+  createdAt: string;
+}

@@ -6,19 +6,14 @@
  * directory /home/<user>), made the first time a workstation attaches it.
  */
 import crypto from 'node:crypto';
+import type { Volume } from '../contract/datasets';
 import { PrismError, notFound } from './errors';
 import type { Cloud, Clock, DomainLogger, WorkstationStore } from './ports';
 import type { Projects } from './projects';
 
-export interface VolumeRecord {
-  id: string;
-  name: string;
-  owner: string;
-  project: string | null;
-  /** Null until EFS made the file system. */
-  fileSystemId: string | null;
-  createdAt: string;
-}
+/** The stored record is the contract's shape: routes return it as it is. */
+export type VolumeRecord = Volume;
+export type { Volume };
 
 export interface VolumeStore {
   insertVolume(volume: VolumeRecord): void;
