@@ -113,5 +113,22 @@ export const MIGRATIONS: string[] = [
      created_at TEXT NOT NULL
    );
    CREATE INDEX volumes_by_owner ON volumes (owner);
-   CREATE INDEX volumes_by_project ON volumes (project);`
+   CREATE INDEX volumes_by_project ON volumes (project);`,
+  // The audit log (docs/api.md, "Audit"): append-only, which the triggers hold even against a hand-typed UPDATE or DELETE.
+  `CREATE TABLE audit_log (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     at TEXT NOT NULL,
+     user TEXT,
+     action TEXT NOT NULL,
+     object TEXT,
+     status INTEGER NOT NULL,
+     code TEXT,
+     address TEXT NOT NULL
+   );
+   CREATE INDEX audit_log_by_user ON audit_log (user, seq);
+   CREATE INDEX audit_log_by_at ON audit_log (at);
+   CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+   CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;`
 ];
