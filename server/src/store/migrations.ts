@@ -130,5 +130,23 @@ export const MIGRATIONS: string[] = [
    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;`
+   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;`,
+  // Scheduled syncs from a dataset into a folder on a volume (docs/api.md, "Sync"), and each run with the files it copied.
+  `CREATE TABLE syncs (
+     id TEXT PRIMARY KEY,
+     owner TEXT NOT NULL,
+     project TEXT,
+     body TEXT NOT NULL
+   );
+   CREATE INDEX syncs_by_owner ON syncs (owner);
+   CREATE INDEX syncs_by_project ON syncs (project);
+   CREATE TABLE sync_runs (
+     id TEXT PRIMARY KEY,
+     sync_id TEXT NOT NULL,
+     status TEXT NOT NULL,
+     at TEXT NOT NULL,
+     body TEXT NOT NULL
+   );
+   CREATE INDEX sync_runs_by_sync ON sync_runs (sync_id, at);
+   CREATE INDEX sync_runs_by_status ON sync_runs (status);`
 ];
