@@ -18,6 +18,14 @@ import type {
   WorkstationEvent
 } from '../../server/src/contract/events';
 import type { Project } from '../../server/src/contract/projects';
+import type {
+  Dataset,
+  DatasetListing,
+  DatasetPreview,
+  StartUploadRequest,
+  Upload,
+  Volume
+} from '../../server/src/contract/datasets';
 import type { ITemplateScope, ITemplateValidation } from './tokens';
 
 /** Where the service is and how to show who we are. */
@@ -178,16 +186,141 @@ export class PrismApi {
     return this.request(`instances/${encodeURIComponent(id)}/connection`);
   }
 
+  /** The datasets the caller may see. @throws {PrismRequestError} */
+  listDatasets(): Promise<Dataset[]> {
+    return this.request('datasets');
+  }
+
+  /** The caller's EFS volumes and their projects'. @throws {PrismRequestError} */
+  listVolumes(): Promise<Volume[]> {
+    return this.request('volumes');
+  }
+
+  /**
+   * One page of a dataset's folder; `cursor` is the previous page's
+   * `nextCursor`. @throws {PrismRequestError}
+   */
+  listDatasetObjects(
+    dataset: string,
+    path: string,
+    cursor: string | null,
+    limit: number
+  ): Promise<DatasetListing> {
+    const query = new URLSearchParams({ path, limit: String(limit) });
+    if (cursor) {
+      query.set('cursor', cursor);
+    }
+    return this.request(`datasets/${encodeURIComponent(dataset)}/objects?${query}`);
+  }
+
+  /** @throws {PrismRequestError} */
+  previewDatasetObject(dataset: string, path: string): Promise<DatasetPreview> {
+    return this.request(
+      `datasets/${encodeURIComponent(dataset)}/preview?${new URLSearchParams({ path })}`
+    );
+  }
+
+  /**
+   * Where the browser can fetch an object's bytes by itself; only usable
+   * behind the proxy, where no service token has to be shown.
+   */
+  datasetDownloadUrl(dataset: string, path: string): string {
+    return URLExt.join(
+      this.baseUrl,
+      'api/v1',
+      `datasets/${encodeURIComponent(dataset)}/download?${new URLSearchParams({ path })}`
+    );
+  }
+
+  /** An object's bytes, for a service that needs the token. @throws {PrismRequestError} */
+  async datasetObjectBytes(dataset: string, path: string): Promise<Blob> {
+    const response = await this.send(
+      `datasets/${encodeURIComponent(dataset)}/download?${new URLSearchParams({ path })}`
+    );
+    return response.blob();
+  }
+
+  /** @throws {PrismRequestError} `DATASET_READ_ONLY` and the like. */
+  startUpload(dataset: string, body: StartUploadRequest): Promise<Upload> {
+    return this.request(`datasets/${encodeURIComponent(dataset)}/uploads`, {
+      method: 'POST',
+      body: JSON.stringify(body)
+    });
+  }
+
+  /** Send part `part` (from 1) of an upload. @throws {PrismRequestError} */
+  async uploadPart(
+    dataset: string,
+    upload: string,
+    part: number,
+    bytes: Blob
+  ): Promise<{ etag: string }> {
+    const response = await this.send(
+      `${uploadPath(dataset, upload)}/parts/${part}`,
+      { method: 'PUT', body: bytes },
+      'application/octet-stream'
+    );
+    return response.json();
+  }
+
+  /** @throws {PrismRequestError} */
+  async completeUpload(
+    dataset: string,
+    upload: string,
+    parts: { part: number; etag: string }[]
+  ): Promise<void> {
+    await this.request(`${uploadPath(dataset, upload)}/complete`, {
+      method: 'POST',
+      body: JSON.stringify({ parts })
+    });
+  }
+
+  /** @throws {PrismRequestError} */
+  async abortUpload(dataset: string, upload: string): Promise<void> {
+    await this.request(uploadPath(dataset, upload), { method: 'DELETE' });
+  }
+
+  /**
+   * Attach a dataset or an EFS volume to a running workstation.
+   * @throws {PrismRequestError}
+   */
+  async attachToWorkstation(
+    id: string,
+    what: { dataset: string } | { efs: { volume: string } }
+  ): Promise<void> {
+    await this.request(`instances/${encodeURIComponent(id)}/datasets`, {
+      method: 'POST',
+      body: JSON.stringify(what)
+    });
+  }
+
   /**
    * Make one request to `<base>api/v1/<path>`.
    *
    * @throws {PrismRequestError} for a network failure or a non-2xx answer.
    */
   async request<T>(path: string, init: RequestInit = {}): Promise<T> {
+    const response = await this.send(path, init);
+    // Lifecycle answers may have no body at all.
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /**
+   * Make one request to `<base>api/v1/<path>` and answer its response; a
+   * body is JSON unless `contentType` says otherwise.
+   *
+   * @throws {PrismRequestError} for a network failure or a non-2xx answer.
+   */
+  async send(
+    path: string,
+    init: RequestInit = {},
+    contentType = 'application/json'
+  ): Promise<Response> {
     const url = URLExt.join(this.baseUrl, 'api/v1', path);
     const headers = new Headers(init.headers);
     if (init.body) {
-      headers.set('Content-Type', 'application/json');
+      headers.set('Content-Type', contentType);
     }
     if (this.serviceToken) {
       headers.set('Authorization', `Bearer ${this.serviceToken}`);
@@ -205,9 +338,7 @@ export class PrismApi {
     if (!response.ok) {
       throw new PrismRequestError(await problemOfResponse(response));
     }
-    // Lifecycle answers may have no body at all.
-    const text = await response.text();
-    return (text ? JSON.parse(text) : undefined) as T;
+    return response;
   }
 }
 
@@ -224,6 +355,10 @@ export function problemOf(reason: unknown): Problem {
     code: 'CLIENT_ERROR',
     hint: 'Reload the page; if it persists, look at the browser console.'
   };
+}
+
+function uploadPath(dataset: string, upload: string): string {
+  return `datasets/${encodeURIComponent(dataset)}/uploads/${encodeURIComponent(upload)}`;
 }
 
 function withSlash(url: string): string {

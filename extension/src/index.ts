@@ -14,6 +14,9 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import type { IServiceOptions } from './api';
 import { addCommands } from './commands';
+import { addDatasetCommands } from './datasets/dataset-commands';
+import { DatasetsModel } from './datasets/datasets-model';
+import { addDatasetsSidebar } from './datasets/datasets-sidebar';
 import { notifyIdleWarnings } from './lifecycle/idle-notification';
 import { PrismModel } from './model';
 import { CommandIDs, IPrismModel } from './tokens';
@@ -89,6 +92,37 @@ function activateIdleWarnings(
   notifyIdleWarnings(model, app.commands, trans);
 }
 
+/** The Datasets sidebar: browse, preview, upload and attach datasets and volumes. */
+const datasetsPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-prism:datasets',
+  description: 'Browse, preview, upload and attach research datasets and EFS volumes.',
+  requires: [IPrismModel, ISettingRegistry],
+  optional: [ICommandPalette, ILayoutRestorer, ITranslator],
+  autoStart: true,
+  activate: activateDatasets
+};
+
+async function activateDatasets(
+  app: JupyterFrontEnd,
+  prism: IPrismModel,
+  settingRegistry: ISettingRegistry,
+  palette: ICommandPalette | null,
+  restorer: ILayoutRestorer | null,
+  translator: ITranslator | null
+): Promise<void> {
+  const trans = (translator ?? nullTranslator).load('jupyterlab_prism');
+  const settings = await settingRegistry.load(PLUGIN_ID).catch(() => null);
+  const pageSize = (): number => (settings?.get('datasetPageSize').composite as number) ?? 500;
+  const model = new DatasetsModel(prism, pageSize());
+  settings?.changed.connect(() => {
+    model.pageSize = pageSize();
+  });
+  const sidebar = addDatasetsSidebar(app, model, trans);
+  addDatasetCommands(app, model, sidebar.id, trans);
+  palette?.addItem({ command: CommandIDs.openDatasets, category: trans.__('Prism') });
+  restorer?.add(sidebar, sidebar.id);
+}
+
 function serviceOptions(
   settings: ISettingRegistry.ISettings | null
 ): IServiceOptions {
@@ -98,6 +132,6 @@ function serviceOptions(
   };
 }
 
-export default [prismPlugin, idleWarningsPlugin];
+export default [prismPlugin, idleWarningsPlugin, datasetsPlugin];
 export { IPrismModel, CommandIDs } from './tokens';
 export { PrismRequestError } from './api';

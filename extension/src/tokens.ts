@@ -49,7 +49,21 @@ export const CommandIDs = {
   /** Open a new visual template builder in the main area. */
   buildTemplate: 'prism:build-template',
   /** Open the first-run wizard: pick or create an AWS profile, check it, pick a region. */
-  setupAws: 'prism:setup-aws'
+  setupAws: 'prism:setup-aws',
+  /** Show the Datasets sidebar: datasets and volumes, browse, preview, upload. */
+  openDatasets: 'prism:open-datasets',
+  /** Reload the Datasets sidebar's datasets and volumes, or the folder it shows. */
+  refreshDatasets: 'prism:refresh-datasets',
+  /** Pick files and upload them into the folder the Datasets sidebar shows (writable datasets only). */
+  uploadToDataset: 'prism:upload-to-dataset',
+  /** Save the object selected in the Datasets sidebar to the browser's downloads. */
+  downloadDatasetObject: 'prism:download-dataset-object',
+  /** Copy the `s3://` URI of the Datasets sidebar's selection (or the folder shown). */
+  copyDatasetUri: 'prism:copy-dataset-uri',
+  /** Copy where the Datasets sidebar's selection is mounted on a workstation (`/data/<name>/<path>`). */
+  copyDatasetMountPath: 'prism:copy-dataset-mount-path',
+  /** Pick a ready workstation and attach the selected dataset or volume to it. */
+  attachToWorkstation: 'prism:attach-to-workstation'
 } as const;
 
 /** One problem the service found in a template, where the author can fix it. */
