@@ -5,6 +5,7 @@
 import http from 'node:http';
 import express from 'express';
 import type { Health } from './contract/api';
+import { AuditLog, type AuditStore } from './domain/audit';
 import type { AwsSetup } from './domain/aws-setup';
 import { Budgets, projectAccess } from './domain/budgets';
 import type { CommunityCatalog } from './domain/catalog';
@@ -32,8 +33,10 @@ import { Resizer } from './domain/resize';
 import { Timeline } from './domain/timeline';
 import { Volumes, type VolumeStore } from './domain/volumes';
 import { Workstations } from './domain/workstations';
+import { auditMiddleware } from './http/audit-middleware';
 import { requireCaller } from './http/auth';
 import { notFoundRoute, problemMiddleware } from './http/problem';
+import { auditRouter } from './http/routes/audit';
 import { awsSetupRouter } from './http/routes/aws-setup';
 import { bootReportsRouter } from './http/routes/boot-reports';
 import { budgetsRouter } from './http/routes/budgets';
@@ -89,6 +92,10 @@ export interface AppDeps {
   launch: LaunchSettings;
   /** Prices for `region`, refreshed by whoever listens (service.ts); the shipped table when absent. */
   prices?: PriceBook;
+  /** The append-only audit log (docs/api.md, "Audit"). */
+  audit: AuditStore;
+  /** Express's `trust proxy` (PRISM_TRUST_PROXY): whose X-Forwarded-For gives the client's address; none when absent. */
+  trustProxy?: number | string[];
   /** The first-run wizard's AWS set-up; absent where the service cannot switch its AWS access (unit harnesses). */
   awsSetup?: { setup: AwsSetup; region(): string };
 }
@@ -205,6 +212,8 @@ export function createApp(deps: AppDeps): PrismApp {
   };
 
   const api = express.Router();
+  const audit = new AuditLog(deps.audit);
+  api.use(auditMiddleware({ audit, api, clock: deps.clock, logger: logger.child({ module: 'audit' }) }));
   api.use(express.json({ limit: '1mb' }));
   const cloudHealth = cachedCloudHealth(deps.cloud, deps.awsSetup?.region ?? (() => deps.region));
   api.use(healthRouter(VERSION, cloudHealth.read));
@@ -224,6 +233,7 @@ export function createApp(deps: AppDeps): PrismApp {
   api.use(budgetsRouter(budgets));
   api.use(metricsRouter(metrics));
   api.use(catalogRouter(deps.community ?? null));
+  api.use(auditRouter(audit));
   if (volumes) {
     api.use(volumesRouter(volumes));
   }
@@ -234,6 +244,7 @@ export function createApp(deps: AppDeps): PrismApp {
 
   const app = express();
   app.disable('x-powered-by');
+  if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
   app.use(`${deps.baseUrl}api/v1`, api);
   app.use(notFoundRoute);
   app.use(problemMiddleware(logger.child({ module: 'http' })));

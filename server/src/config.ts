@@ -49,7 +49,14 @@ const EnvSchema = z.object({
   PRISM_CATALOG_URL: optionalText.pipe(
     z.string().regex(/^s3:\/\/[^/]+\/.+$/, 'must be s3://bucket/key, for example s3://prism-community-catalog/index.json').optional()
   ),
-  PRISM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
+  PRISM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The proxies whose X-Forwarded-For is believed (the audit log's address); unset: none (docs/api.md, "Audit"). */
+  PRISM_TRUST_PROXY: optionalText.pipe(
+    z
+      .string()
+      .regex(/^(\d{1,2}|loopback|linklocal|uniquelocal|[0-9a-f.:/]+)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-f.:/]+))*$/i, 'must be a hop count, or addresses, CIDRs, loopback, linklocal or uniquelocal separated by commas (for example loopback)')
+      .optional()
+  )
 });
 
 export interface Config {
@@ -73,6 +80,8 @@ export interface Config {
   ingressCidr: string | undefined;
   catalogUrl: string | undefined;
   logLevel: string;
+  /** Express's `trust proxy`: a hop count or a list of trusted proxy addresses; undefined trusts none. */
+  trustProxy: number | string[] | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -105,8 +114,14 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedOrigins: (e.PRISM_ALLOWED_ORIGINS ?? '').split(',').map(o => o.trim()).filter(Boolean),
     ingressCidr: e.PRISM_INGRESS_CIDR,
     catalogUrl: e.PRISM_CATALOG_URL,
-    logLevel: e.PRISM_LOG_LEVEL
+    logLevel: e.PRISM_LOG_LEVEL,
+    trustProxy: trustProxy(e.PRISM_TRUST_PROXY)
   };
+}
+
+function trustProxy(value: string | undefined): number | string[] | undefined {
+  if (value === undefined) return undefined;
+  return /^\d+$/.test(value) ? Number(value) : value.split(',').map(v => v.trim());
 }
 
 /** HTTP needs somewhere to phone home: PRISM_REPORT_URL, or the emulator's loopback address. */

@@ -28,6 +28,7 @@ import { eitherIdentity, loadUsersFile } from './identity/users-file-identity';
 import type { Logger } from './logger';
 import { httpProbe } from './network/http-probe';
 import { cloudNetwork, loopbackNetwork } from './network/workstation-network';
+import { SqliteAuditStore } from './store/sqlite-audit-store';
 import { SqliteCatalogStore } from './store/sqlite-catalog-store';
 import { SqliteMetricsStore } from './store/sqlite-metrics-store';
 import { SqliteProjectStore } from './store/sqlite-project-store';
@@ -69,6 +70,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
   const metrics = new SqliteMetricsStore(path.join(config.dataDir, 'prism.sqlite'));
   const projects = new SqliteProjectStore(path.join(config.dataDir, 'prism.sqlite'));
   const volumes = new SqliteVolumeStore(path.join(config.dataDir, 'prism.sqlite'));
+  const audit = new SqliteAuditStore(path.join(config.dataDir, 'prism.sqlite'));
   const catalog = await TemplateLibrary.open(config.templatesDir, templateVersions);
   for (const d of catalog.diagnostics) {
     logger.warn({ module: 'templates', file: d.file, line: d.line, column: d.column, hint: d.hint }, d.message);
@@ -120,6 +122,8 @@ export async function startService(configured: Config, logger: Logger): Promise<
     metrics,
     projects,
     volumes,
+    audit,
+    trustProxy: config.trustProxy,
     cloud,
     catalog,
     community,
@@ -217,6 +221,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
       metrics.close();
       projects.close();
       volumes.close();
+      audit.close();
       store.close();
     }
   };

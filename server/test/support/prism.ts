@@ -80,10 +80,10 @@ export async function startPrism(env: Record<string, string> = {}): Promise<Test
   };
 }
 
-/** A team's users file (PRISM_USERS_FILE) in a temporary folder; returns its path. */
-export function writeUsersFile(users: { user: string; token: string }[]): string {
+/** A team's users file (PRISM_USERS_FILE) in a temporary folder; returns its path. Roles default to `user`. */
+export function writeUsersFile(users: { user: string; token: string; roles?: ('admin' | 'user')[] }[]): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'prism-users-')), 'users.json');
-  fs.writeFileSync(file, JSON.stringify(users.map(u => ({ ...u, roles: ['user'] }))));
+  fs.writeFileSync(file, JSON.stringify(users.map(u => ({ roles: ['user'], ...u }))));
   return file;
 }
 
