@@ -30,6 +30,10 @@ const EnvSchema = z.object({
   AWS_REGION: optionalText,
   PRISM_AWS_ENDPOINT: optionalText.pipe(z.url().optional()),
   PRISM_EMULATED_BOOT: flag,
+  /** Benchmark baseline (bench/README.md): a launch's preparations run one after another instead of in parallel. */
+  PRISM_LAUNCH_SEQUENTIAL: flag,
+  /** Benchmark baseline (bench/README.md): nothing the cloud answered is remembered (images, instance types, security group). */
+  PRISM_CLOUD_CACHE_OFF: flag,
   PRISM_DATABASE_URL: optionalText,
   PRISM_REDIS_URL: optionalText,
   PRISM_TOKEN: optionalText,
@@ -68,6 +72,10 @@ export interface Config {
   region: string;
   awsEndpoint: string | undefined;
   emulatedBoot: boolean;
+  /** PRISM_LAUNCH_SEQUENTIAL: the benchmark baseline without the launch's parallelism. */
+  launchSequential: boolean;
+  /** PRISM_CLOUD_CACHE_OFF: the benchmark baseline without the cloud answers' caches. */
+  cloudCacheOff: boolean;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   token: string | undefined;
@@ -104,6 +112,8 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     region: e.PRISM_REGION ?? e.AWS_REGION ?? 'us-east-1',
     awsEndpoint: e.PRISM_AWS_ENDPOINT,
     emulatedBoot: e.PRISM_EMULATED_BOOT,
+    launchSequential: e.PRISM_LAUNCH_SEQUENTIAL,
+    cloudCacheOff: e.PRISM_CLOUD_CACHE_OFF,
     databaseUrl: e.PRISM_DATABASE_URL,
     redisUrl: e.PRISM_REDIS_URL,
     token: e.PRISM_TOKEN,

@@ -156,7 +156,8 @@ export async function startService(configured: Config, logger: Logger): Promise<
       reportBucket,
       bootTimeoutSeconds: BOOT_TIMEOUT_SECONDS,
       healthTimeoutSeconds: HEALTH_TIMEOUT_SECONDS,
-      reportPollSeconds: REPORT_POLL_SECONDS
+      reportPollSeconds: REPORT_POLL_SECONDS,
+      sequential: config.launchSequential
     }
   });
 

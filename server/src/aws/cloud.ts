@@ -17,22 +17,24 @@ import { createWorkstationRoles } from './workstation-role';
 
 export interface AwsCloudDeps {
   clients: AwsClients;
-  config: Pick<Config, 'dataDir' | 'ingressCidr'>;
+  /** `cloudCacheOff`: the benchmark baseline, every answer asked again. */
+  config: Pick<Config, 'dataDir' | 'ingressCidr'> & Partial<Pick<Config, 'cloudCacheOff'>>;
   logger: Logger;
 }
 
 export function createAwsCloud({ clients, config, logger }: AwsCloudDeps): Cloud {
   const log = logger.child({ module: 'aws' });
-  const images = createImageResolver(clients, log);
+  const cache = !config.cloudCacheOff;
+  const images = createImageResolver(clients, log, cache);
   const instances = createInstances(clients, images, log);
   const roles = createWorkstationRoles(clients, log);
   const keys = createKeyPairKeeper(clients, config, log);
-  const ensureSecurityGroup = createSecurityGroupKeeper(clients, config, log);
+  const ensureSecurityGroup = createSecurityGroupKeeper(clients, config, log, cache);
   const volumes = createVolumeKeeper(clients, ensureSecurityGroup, log);
   return {
     identity: () => callerIdentity(clients),
     resolveImage: images.resolve,
-    describeInstanceType: createInstanceTypeCatalog(clients),
+    describeInstanceType: createInstanceTypeCatalog(clients, cache),
     ensureSecurityGroup,
     ensureKeyPair: keys.ensure,
     rotateKeyPair: keys.rotate,

@@ -27,9 +27,10 @@ export interface ImageResolver {
   describe(imageId: string): Promise<ImageDetails>;
 }
 
-export function createImageResolver(clients: AwsClients, logger: Logger): ImageResolver {
-  const resolved = new TtlCache<ImageInfo>(IMAGE_CACHE_TTL_MS);
-  const described = new TtlCache<ImageDetails>(IMAGE_CACHE_TTL_MS);
+/** `cache` false (PRISM_CLOUD_CACHE_OFF, a benchmark baseline): every launch asks again. */
+export function createImageResolver(clients: AwsClients, logger: Logger, cache = true): ImageResolver {
+  const resolved = new TtlCache<ImageInfo>(cache ? IMAGE_CACHE_TTL_MS : 0);
+  const described = new TtlCache<ImageDetails>(cache ? IMAGE_CACHE_TTL_MS : 0);
 
   const describe = (imageId: string): Promise<ImageDetails> =>
     described.get(imageId, () => describeImage(clients, imageId));

@@ -14,8 +14,9 @@ const INSTANCE_TYPE_CACHE_TTL_MS = 60 * 60 * 1000;
 
 export type InstanceTypeCatalog = (instanceType: string) => Promise<InstanceTypeInfo>;
 
-export function createInstanceTypeCatalog(clients: AwsClients): InstanceTypeCatalog {
-  const cache = new TtlCache<InstanceTypeInfo>(INSTANCE_TYPE_CACHE_TTL_MS);
+/** `cached` false (PRISM_CLOUD_CACHE_OFF, a benchmark baseline): every launch asks again. */
+export function createInstanceTypeCatalog(clients: AwsClients, cached = true): InstanceTypeCatalog {
+  const cache = new TtlCache<InstanceTypeInfo>(cached ? INSTANCE_TYPE_CACHE_TTL_MS : 0);
   return instanceType => cache.get(instanceType, () => describeInstanceType(clients, instanceType));
 }
 

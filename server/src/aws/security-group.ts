@@ -24,14 +24,19 @@ interface Vpc {
   cidr: string;
 }
 
-/** Returns the group id; safe to call from parallel launches. */
+/**
+ * Returns the group id; safe to call from parallel launches. Looked up once
+ * per service, unless `cache` is false (PRISM_CLOUD_CACHE_OFF, a benchmark baseline).
+ */
 export function createSecurityGroupKeeper(
   clients: AwsClients,
   config: Pick<Config, 'ingressCidr'>,
-  logger: Logger
+  logger: Logger,
+  cache = true
 ): () => Promise<string> {
   let pending: Promise<string> | undefined;
   return () => {
+    if (!cache) return ensureSecurityGroup(clients, config, logger);
     pending ??= ensureSecurityGroup(clients, config, logger).catch(error => {
       pending = undefined;
       throw error;

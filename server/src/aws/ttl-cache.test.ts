@@ -23,6 +23,15 @@ describe('TtlCache', () => {
     expect(answers).toEqual(['answer 1', 'answer 1']);
   });
 
+  it('asks every time, parallel asks too, with a TTL of 0 (the PRISM_CLOUD_CACHE_OFF baseline)', async () => {
+    const cache = new TtlCache<number>(0);
+    let calls = 0;
+    const load = () => new Promise<number>(resolve => setTimeout(() => resolve(++calls), 5));
+
+    expect(await Promise.all([cache.get('k', load), cache.get('k', load)])).toEqual([1, 2]);
+    expect(await cache.get('k', load)).toBe(3);
+  });
+
   it('forgets a failure so the next ask retries', async () => {
     const cache = new TtlCache<string>(60_000);
     await expect(cache.get('k', () => Promise.reject(new Error('down')))).rejects.toThrow('down');

@@ -180,6 +180,34 @@ describe('launching a workstation', () => {
   });
 });
 
+describe('the order of a launch’s preparations', () => {
+  const others = ['describeInstanceType', 'ensureSecurityGroup', 'ensureKeyPair'] as const;
+
+  it('asks for the instance type, security group and key pair while the image is still being found', async () => {
+    const domain = startDomain();
+    const release = domain.cloud.hold('resolveImage');
+    const { id } = domain.workstations.launchWorkstation(OWNER, request());
+    await new Promise(resolve => setTimeout(resolve, 20));
+    others.forEach(method => expect(domain.cloud.callsOf(method)).toHaveLength(1));
+    release();
+    report(domain, id, bootedReports());
+    expect(await settled(domain, id)).toMatchObject({ phase: 'ready' });
+  });
+
+  it('asks one thing at a time with the benchmark baseline (PRISM_LAUNCH_SEQUENTIAL), and still reaches ready', async () => {
+    const domain = startDomain({ settings: { sequential: true } });
+    const release = domain.cloud.hold('resolveImage');
+    const { id } = domain.workstations.launchWorkstation(OWNER, request());
+    await new Promise(resolve => setTimeout(resolve, 20));
+    expect(domain.cloud.callsOf('resolveImage')).toHaveLength(1);
+    others.forEach(method => expect(domain.cloud.callsOf(method)).toHaveLength(0));
+    release();
+    report(domain, id, bootedReports());
+    expect(await settled(domain, id)).toMatchObject({ phase: 'ready' });
+    others.forEach(method => expect(domain.cloud.callsOf(method)).toHaveLength(1));
+  });
+});
+
 describe('boot reports', () => {
   it('refuses a report signed with another token and changes nothing', async () => {
     const domain = startDomain();

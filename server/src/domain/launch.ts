@@ -45,6 +45,8 @@ export interface LaunchSettings {
   bootTimeoutSeconds: number;
   healthTimeoutSeconds: number;
   reportPollSeconds: number;
+  /** PRISM_LAUNCH_SEQUENTIAL, a benchmark baseline: the preparations run one after another. */
+  sequential?: boolean;
 }
 
 export interface LaunchDeps {
@@ -200,9 +202,10 @@ export class LaunchRunner {
   }
 
   private async prepareAndRun(record: WorkstationRecord): Promise<WorkstationRecord> {
-    const storage = prepareStorage(this.deps.cloud, this.deps.settings, record);
+    const begin = preparationOrder(this.deps.settings.sequential === true);
+    const storage = begin(() => prepareStorage(this.deps.cloud, this.deps.settings, record));
     try {
-      return await this.prepareAndRunWith(record, storage);
+      return await this.prepareAndRunWith(record, storage, begin);
     } catch (error) {
       // The role may still be in the making: let it finish, so removing it after this failure finds it.
       await storage.catch(() => undefined);
@@ -210,16 +213,16 @@ export class LaunchRunner {
     }
   }
 
-  private async prepareAndRunWith(record: WorkstationRecord, storage: Promise<PreparedStorage>): Promise<WorkstationRecord> {
+  private async prepareAndRunWith(record: WorkstationRecord, storage: Promise<PreparedStorage>, begin: Begin): Promise<WorkstationRecord> {
     const { cloud, timeline } = this.deps;
     const id = record.id;
     const template = this.template(record);
 
     timeline.progress(id, 'resolve-image', `Finding the ${record.arch} image for ${template.title}…`);
-    const image = cloud.resolveImage(template.image[record.arch], record.arch);
-    const instanceType = cloud.describeInstanceType(record.instanceType);
-    const network = Promise.all([cloud.ensureSecurityGroup(), cloud.ensureKeyPair(record.owner)]);
-    const volumes = this.attachVolumes(record);
+    const image = begin(() => cloud.resolveImage(template.image[record.arch], record.arch));
+    const instanceType = begin(() => cloud.describeInstanceType(record.instanceType));
+    const network = Promise.all([begin(() => cloud.ensureSecurityGroup()), begin(() => cloud.ensureKeyPair(record.owner))]);
+    const volumes = begin(() => this.attachVolumes(record));
     // The calls overlap, but are awaited in phase order so the researcher sees phases in
     // order; handlers are attached now so a failure of one while awaiting another is not unhandled.
     void Promise.allSettled([image, instanceType, network, storage, volumes]);
@@ -428,6 +431,20 @@ export class LaunchRunner {
     }
     return template;
   }
+}
+
+/** Starts one preparation of a launch. */
+type Begin = <T>(start: () => Promise<T>) => Promise<T>;
+
+/** Each preparation starts at once, or (the benchmark baseline) once the one before has settled. */
+function preparationOrder(sequential: boolean): Begin {
+  if (!sequential) return start => start();
+  let previous: Promise<unknown> = Promise.resolve();
+  return <T>(start: () => Promise<T>): Promise<T> => {
+    const next = previous.then(start);
+    previous = next.catch(() => undefined);
+    return next;
+  };
 }
 
 function sameSecret(expected: string, given: string): boolean {
