@@ -42,6 +42,8 @@ export PRISM_TEMPLATES_DIR="$work/templates"
 # A small community catalog in moto's S3 (ui-tests/seed-catalog.py).
 python "$here/seed-catalog.py" "$PRISM_AWS_ENDPOINT"
 export PRISM_CATALOG_URL=s3://prism-ui-catalog/index.json
+# A survey bucket for the dataset browser (ui-tests/seed-datasets.py); datasets.spec.ts registers it.
+python "$here/seed-datasets.py" "$PRISM_AWS_ENDPOINT"
 # Without the lead's prism-server shim in the venv, run the built service.
 if ! command -v prism-server >/dev/null; then
   export PRISM_SERVER_COMMAND="${PRISM_SERVER_COMMAND:-node $root/server/bin/prism-server.js}"
