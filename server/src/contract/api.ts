@@ -124,7 +124,25 @@ export interface Workstation {
   updatedAt: string;
   /** Set when the launch failed. */
   error?: { code: string; title: string; detail: string; hint: string; policyStatement?: PolicyStatement } | null;
+  /** Each attached dataset's and volume's mount as the workstation's agent last reported it (docs/api.md, "Attach to a running workstation"). */
+  mounts?: WorkstationMount[];
 }
+
+/** One mount on a workstation: `pending` until its agent reports it, `failed` with the reason. */
+export interface WorkstationMount {
+  /** Where it is mounted on the workstation (`/data/<name>`, `/mnt/efs/<volume>`, `/mnt/s3/<bucket>`). */
+  path: string;
+  kind: 's3' | 'efs';
+  /** `s3://bucket/prefix` or the volume id. */
+  source: string;
+  status: 'mounted' | 'pending' | 'failed';
+  reason?: string;
+  /** ISO 8601: when the status was last reported or changed. */
+  at: string;
+}
+
+/** `POST /instances/:id/datasets`: a registered dataset by name, or an EFS volume. */
+export type AttachRequest = { dataset: string } | { efs: { volume: string } };
 
 export interface Connection {
   id: string;

@@ -2,6 +2,7 @@
  * The socket.io event maps shared by the service and the extension.
  * Part of API v1 (see docs/api.md): extend, never change a field's meaning.
  */
+import type { Workstation } from './api';
 import type { MetricsEvent } from './metrics';
 import type { BudgetEvent } from './projects';
 
@@ -107,6 +108,18 @@ export interface IdleEvent {
   at: string;
 }
 
+/**
+ * A workstation changed outside its launch (a dataset or volume attached or
+ * detached, a mount's status reported): the workstation as `GET
+ * /instances/:id` now returns it. Not kept in its history; the log lines are.
+ */
+export interface WorkstationUpdatedEvent {
+  kind: 'updated';
+  id: string;
+  workstation: Workstation;
+  at: string;
+}
+
 /** One entry of `GET /instances/:id/events`: the same objects the socket emits. */
 export type WorkstationEvent = ProgressEvent | LogEvent | StateEvent | IdleEvent;
 
@@ -116,6 +129,8 @@ export interface ServerToClientEvents {
   'instance:state': (event: StateEvent) => void;
   /** The workstation will be stopped or hibernated at `actAt` unless kept running (POST /instances/:id/keep-running). */
   'instance:idle-warning': (event: IdleEvent) => void;
+  /** The workstation changed outside its launch: its mounts (docs/api.md, "Attach to a running workstation"). */
+  'instance:updated': (event: WorkstationUpdatedEvent) => void;
   /** A new monitoring point of one of the owner's workstations (docs/monitoring.md); not kept in its history. */
   'instance:metrics': (event: MetricsEvent) => void;
   /** A project's budget reached a threshold (50, 80, 100 %), or its hard stop acted; sent to the project's room. */

@@ -13,6 +13,8 @@ export interface BootReportDeps {
   timeline: Timeline;
   /** Hears the idle agent's reports of a ready workstation. */
   onActivity?: (id: string, activity: Activity) => void;
+  /** Hears the agent's `mounts` and `sync` reports (domain/attachments.ts, domain/sync.ts). */
+  onStorageReport?: (id: string, report: BootReport) => void;
 }
 
 export type ReadyServices = { name: string; port: number }[];
@@ -37,6 +39,8 @@ export function applyBootReport(deps: BootReportDeps, id: string, report: BootRe
       return services;
     }
     case 'activity':
+    case 'mounts':
+    case 'sync':
       // The agent starts after ready; a report overtaking the health check has nothing to tell the launch.
       return null;
     case 'failed':
@@ -44,7 +48,7 @@ export function applyBootReport(deps: BootReportDeps, id: string, report: BootRe
   }
 }
 
-/** After the launch settled: a late ready, the log, and the idle agent's activity. */
+/** After the launch settled: a late ready, the log, and the agent's activity and storage work. */
 export function applyAfterLaunch(deps: BootReportDeps, record: WorkstationRecord, report: BootReport): void {
   if (report.type === 'ready') {
     storeServicePorts(deps.store, record.id, report.services ?? []);
@@ -52,6 +56,9 @@ export function applyAfterLaunch(deps: BootReportDeps, record: WorkstationRecord
     deps.timeline.log(record.id, report.line);
   } else if (report.type === 'activity' && report.activity) {
     deps.onActivity?.(record.id, report.activity);
+  } else if (report.type === 'mounts' || report.type === 'sync') {
+    report.line?.split('\n').forEach(line => deps.timeline.log(record.id, line));
+    deps.onStorageReport?.(record.id, report);
   }
 }
 

@@ -12,6 +12,7 @@
 import type { Arch } from '../contract/events';
 import { PrismError } from './errors';
 import { idleAgentCommands } from './idle-agent';
+import { EMULATED_MOUNT_MARKER } from './mount-spec';
 import { quote } from './bash-quote';
 import { bootstrapSteps, standInServices } from './bootstrap-steps';
 import { DEFAULT_OS, type Template } from './template';
@@ -218,6 +219,11 @@ $(tail -n 20 "$STEP_LOG" 2>/dev/null)"
 }
 trap on_failure ERR
 
+# A dry run's stand-in for a mount: the marker the agent's stand-in for mountpoint looks for.
+emulated_mount() {
+  if [[ $DRY_RUN == 1 ]]; then : > "$1/${EMULATED_MOUNT_MARKER}"; fi
+}
+
 mount_dataset() {
   local bucket=$1 prefix=$2 access=$3 mount_point="$ROOT$4"
   local owner_uid owner_gid
@@ -228,6 +234,7 @@ mount_dataset() {
   if [[ $access == read-only ]]; then options+=(--read-only); else options+=(--allow-delete); fi
   if [[ -n $prefix ]]; then options+=(--prefix "$prefix"); fi
   run mount-s3 "${'${options[@]}'}" "$bucket" "$mount_point"
+  emulated_mount "$mount_point"
 }
 
 # EFS through the owner's access point, with the EFS mount helper (TLS in transit).
@@ -235,6 +242,7 @@ mount_volume() {
   local file_system=$1 access_point=$2 mount_point="$ROOT$3"
   mkdir -p "$mount_point"
   run mount -t efs -o "tls,accesspoint=$access_point" "$file_system:/" "$mount_point"
+  emulated_mount "$mount_point"
   log_line "mounted $file_system (access point $access_point) at $3"
 }
 

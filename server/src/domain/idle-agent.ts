@@ -8,7 +8,15 @@
  * boot emulator) a background process whose pid is in $ROOT/run/agent.pid,
  * measuring the sandbox's own processes rather than the host's.
  * PRISM_AGENT_INTERVAL_SECONDS shortens the interval for the emulator.
+ *
+ * Each round it also keeps the workstation's storage as the service wants it
+ * (domain/mount-spec.ts): the reply to its HTTP report, or over S3 an object
+ * the service writes, names every mount and sync run; it mounts what is
+ * missing or dropped (`mountpoint -q`), unmounts what was detached, runs each
+ * sync once with `aws s3 sync`, and reports `mounts` and `sync` results. A dry
+ * run's mounts leave a marker that its stand-in for `mountpoint` checks.
  */
+import { DESIRED_PREFIX, EMULATED_MOUNT_MARKER } from './mount-spec';
 
 export interface IdleAgentInput {
   report: { url: string | null; bucket: string | null; token: string };
@@ -38,6 +46,7 @@ export function idleAgentCommands({ report }: IdleAgentInput): string[] {
     `REPORT_TOKEN=${report.token}`,
     'AWS_ENDPOINT=${PRISM_AWS_ENDPOINT:-}',
     'JUPYTER_PORT=$JUPYTER_PORT',
+    'WORKSTATION_USER=$WORKSTATION_USER',
     'JUPYTER_TOKEN=$JUPYTER_ACCESS_TOKEN',
     'STATE_DIR=$STATE_DIR',
     'INTERVAL_SECONDS=${PRISM_AGENT_INTERVAL_SECONDS:-60}',
@@ -72,7 +81,7 @@ export function idleAgentCommands({ report }: IdleAgentInput): string[] {
 }
 
 const AGENT_SCRIPT = String.raw`"""Prism idle agent: reports this workstation's activity (docs/idle.md). Generated; do not edit."""
-import json, os, subprocess, sys, time, urllib.request
+import json, os, pwd, subprocess, sys, time, urllib.request
 from datetime import datetime, timezone
 
 
@@ -94,6 +103,9 @@ TICKS = os.sysconf("SC_CLK_TCK")
 CPUS = os.cpu_count() or 1
 SELF = os.getpid()
 JOB_CPU_PERCENT = 5
+DESIRED_PREFIX = "${DESIRED_PREFIX}"
+EMULATED_MOUNT_MARKER = "${EMULATED_MOUNT_MARKER}"
+SYNC_TIMEOUT_SECONDS = 6 * 3600
 
 
 def jupyter(path):
@@ -258,8 +270,8 @@ def send(report):
             data=json.dumps(report).encode(),
             headers={"Authorization": "Bearer " + CONF["REPORT_TOKEN"], "Content-Type": "application/json"},
             method="POST")
-        urllib.request.urlopen(request, timeout=30).close()
-        return
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.load(response)
     report["token"] = CONF["REPORT_TOKEN"]
     command = ["aws", "s3", "cp", "--region", CONF["REGION"]]
     if CONF.get("AWS_ENDPOINT"):
@@ -269,16 +281,188 @@ def send(report):
                    stdout=subprocess.DEVNULL, timeout=60)
 
 
+def now():
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def local(path):
+    """Where a workstation path is here: in a dry run, inside the sandbox."""
+    return (CONF.get("ROOT") or "") + path if DRY_RUN else path
+
+
+def aws(*args):
+    command = ["aws", *args, "--region", CONF["REGION"]]
+    return command + (["--endpoint-url", CONF["AWS_ENDPOINT"]] if CONF.get("AWS_ENDPOINT") else [])
+
+
+def load(name, empty):
+    try:
+        with open(os.path.join(CONF["STATE_DIR"], name)) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return empty
+
+
+def save(name, value):
+    path = os.path.join(CONF["STATE_DIR"], name)
+    with open(path + ".tmp", "w") as f:
+        json.dump(value, f)
+    os.replace(path + ".tmp", path)
+
+
+def read_desired():
+    """Over S3 the service writes the desired state as an object; absent until it has something to say."""
+    key = "s3://%s/%s/%s.json" % (CONF["REPORT_BUCKET"], DESIRED_PREFIX, CONF["LAUNCH_ID"])
+    done = subprocess.run(aws("s3", "cp", key, "-"), capture_output=True, timeout=60)
+    return json.loads(done.stdout) if done.returncode == 0 else None
+
+
+def mounted(path):
+    """mountpoint(1); a dry run's stand-in checks the marker its mount left, which goes when the mount drops."""
+    if DRY_RUN:
+        return os.path.exists(os.path.join(local(path), EMULATED_MOUNT_MARKER))
+    return subprocess.run(["mountpoint", "-q", path]).returncode == 0
+
+
+def owner_ids():
+    try:
+        entry = pwd.getpwnam(CONF.get("WORKSTATION_USER", ""))
+        return str(entry.pw_uid), str(entry.pw_gid)
+    except KeyError:
+        return str(os.getuid()), str(os.getgid())
+
+
+def mount_command(spec):
+    """The bootstrap's own mounts: Mountpoint for S3 as the workstation's user, EFS through the access point."""
+    if spec["kind"] == "s3":
+        s3, (uid, gid) = spec["s3"], owner_ids()
+        command = ["mount-s3", "--region", CONF["REGION"], "--allow-other", "--uid", uid, "--gid", gid]
+        command += ["--read-only"] if s3["readOnly"] else ["--allow-delete"]
+        command += ["--prefix", s3["prefix"]] if s3["prefix"] else []
+        return command + [s3["bucket"], spec["path"]]
+    efs = spec["efs"]
+    return ["mount", "-t", "efs", "-o", "tls,accesspoint=" + efs["accessPointId"], efs["fileSystemId"] + ":/", spec["path"]]
+
+
+def mount(spec):
+    """None once mounted, else why not."""
+    os.makedirs(local(spec["path"]), exist_ok=True)
+    command = mount_command(spec)
+    if DRY_RUN:
+        print("dry-run: " + " ".join(command), flush=True)
+        open(os.path.join(local(spec["path"]), EMULATED_MOUNT_MARKER), "w").close()
+        return None
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    said = (done.stderr or done.stdout).strip().splitlines()
+    if done.returncode != 0:
+        return said[-1] if said else "%s exited with %d" % (command[0], done.returncode)
+    return None if mounted(spec["path"]) else "%s succeeded but %s is no mount point" % (command[0], spec["path"])
+
+
+def unmount(path):
+    if DRY_RUN:
+        print("dry-run: umount " + path, flush=True)
+        os.remove(os.path.join(local(path), EMULATED_MOUNT_MARKER))
+    else:
+        subprocess.run(["umount", path], capture_output=True, timeout=120)
+
+
+def keep_mounts(desired):
+    """Mounts what is missing or dropped, unmounts what was detached; reports when anything changed."""
+    known, lines = load("mounts.json", {}), []
+    wanted = {spec["path"]: spec for spec in desired}
+    for path in [p for p in known if p not in wanted]:
+        if mounted(path):
+            unmount(path)
+        lines.append("unmounted %s: it was detached" % path)
+        del known[path]
+    changed = bool(lines)
+    for path, spec in wanted.items():
+        before = known.get(path, {})
+        reason = None
+        if not mounted(path):
+            reason = mount(spec)
+            if reason is None:
+                dropped = before.get("status") == "mounted"
+                lines.append("re-mounted %s: it had dropped" % path if dropped else "mounted %s at %s" % (spec["source"], path))
+            elif reason != before.get("reason"):
+                lines.append("could not mount %s at %s: %s" % (spec["source"], path, reason))
+        now_known = {"status": "failed" if reason else "mounted", "reason": reason}
+        changed = changed or now_known != {"status": before.get("status"), "reason": before.get("reason")} or bool(lines)
+        known[path] = now_known
+    save("mounts.json", known)
+    if changed:
+        at = now()
+        report = {"seq": next_seq(), "type": "mounts",
+                  "mounts": [dict(path=p, status=k["status"], at=at, **({"reason": k["reason"]} if k["reason"] else {}))
+                             for p, k in known.items()]}
+        if lines:
+            report["line"] = "\n".join(lines)
+        send(report)
+
+
+def copied(output, source, destination):
+    """The files aws s3 sync downloaded ("download: s3://bucket/prefix/key to local"), relative to the source, with their size."""
+    files = []
+    for line in output.splitlines():
+        if not line.startswith("download: " + source):
+            continue
+        rest = line[len("download: " + source):]
+        cut = rest.find(" to ")
+        # A key may hold " to " itself: the right cut names a file that is there now.
+        while cut != -1 and not os.path.isfile(os.path.join(destination, rest[:cut])):
+            cut = rest.find(" to ", cut + 1)
+        if cut != -1:
+            files.append({"path": rest[:cut], "bytes": os.path.getsize(os.path.join(destination, rest[:cut]))})
+    return files
+
+
+def sync(order):
+    destination, source = local(order["destination"]), order["source"]
+    os.makedirs(destination, exist_ok=True)
+    try:
+        done = subprocess.run(aws("s3", "sync", source, destination, "--no-progress"),
+                              capture_output=True, text=True, timeout=SYNC_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        return {"run": order["run"], "status": "failed", "files": [], "reason": "aws s3 sync took over %d s" % SYNC_TIMEOUT_SECONDS}
+    result = {"run": order["run"], "status": "ok", "files": copied(done.stdout, source, destination)}
+    if done.returncode != 0:
+        said = done.stderr.strip().splitlines()
+        result.update(status="failed", reason=said[-1] if said else "aws s3 sync exited with %d" % done.returncode)
+    return result
+
+
+def run_syncs(orders):
+    """Each run once: its id is kept once reported, so a repeated order is not copied again."""
+    done = load("syncs-done.json", [])
+    for order in orders:
+        if order["run"] in done:
+            continue
+        send({"seq": next_seq(), "type": "sync", "sync": sync(order)})
+        done = (done + [order["run"]])[-200:]
+        save("syncs-done.json", done)
+
+
 def main():
     before = sample()
+    desired = None
     while True:
         time.sleep(INTERVAL)
         try:
             after = sample()
-            send({"seq": next_seq(), "type": "activity", "activity": activity(before, after)})
+            reply = send({"seq": next_seq(), "type": "activity", "activity": activity(before, after)})
             before = after
+            # None is "not known", never "nothing wanted": what is mounted stays until the service says otherwise.
+            fresh = (reply or {}).get("desired") if CONF.get("REPORT_URL") else read_desired()
+            desired = fresh or desired
         except Exception as error:  # One lost report is no reason to stop reporting.
             print("prism-agent: report not delivered: %s" % error, file=sys.stderr, flush=True)
+        for work, part in ((keep_mounts, "mounts"), (run_syncs, "syncs")):
+            try:
+                if desired:
+                    work(desired.get(part) or [])
+            except Exception as error:  # A mount or a sync that fails is reported; this is for what is not.
+                print("prism-agent: %s: %s" % (part, error), file=sys.stderr, flush=True)
 
 
 main()`;

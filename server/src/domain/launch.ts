@@ -61,6 +61,8 @@ export interface LaunchDeps {
   settings: LaunchSettings;
   /** Hears the idle agent's reports of a ready workstation. */
   onActivity?: (id: string, activity: Activity) => void;
+  /** Hears the agent's `mounts` and `sync` reports. */
+  onStorageReport?: (id: string, report: BootReport) => void;
   /** The owner's access point on an EFS volume (domain/volumes.ts); absent: EFS volumes cannot be attached. */
   attachVolume?: (owner: string, volumeId: string) => Promise<VolumeMount>;
 }

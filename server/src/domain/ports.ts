@@ -6,6 +6,7 @@ import type { Arch, WorkstationEvent } from '../contract/events';
 import type { Workstation } from '../contract/api';
 import type { MetricsEvent } from '../contract/metrics';
 import type { Activity } from './idle';
+import type { AgentMountStatus, DesiredState, MountSpec, SyncResult } from './mount-spec';
 import type { ImageSource, Template, TemplateDiagnostic } from './template';
 
 export interface Clock {
@@ -79,6 +80,8 @@ export interface WorkstationRoleSpec {
   datasets: { bucket: string; prefix: string; readOnly: boolean }[];
   /** Set when the workstation reports through S3: it may write under `prism-reports/<launchId>/` of this bucket. */
   reportBucket: string | null;
+  /** A running instance that must wear the instance profile (storage attached after launch). */
+  instanceId?: string;
 }
 
 /** An EFS volume as Prism asks for it; `volumeId` is also its CreationToken, so a retry makes no second file system. */
@@ -144,8 +147,8 @@ export interface Cloud {
 export interface BootReport {
   /** Strictly increasing per launch; duplicates are ignored. */
   seq: number;
-  /** `activity`: the idle agent's report, every minute once the workstation is ready. */
-  type: 'step' | 'log' | 'ready' | 'failed' | 'activity';
+  /** `activity`: the idle agent's report, every minute once the workstation is ready; `mounts`, `sync`: its storage work. */
+  type: 'step' | 'log' | 'ready' | 'failed' | 'activity' | 'mounts' | 'sync';
   /** For `step`: the step name and its 1-based index of `total`. */
   step?: string;
   index?: number;
@@ -156,12 +159,18 @@ export interface BootReport {
   services?: { name: string; port: number }[];
   /** For `activity` (see domain/idle.ts): what the workstation is doing. */
   activity?: Activity;
+  /** For `mounts` (domain/mount-spec.ts): each desired mount as the agent found it. */
+  mounts?: AgentMountStatus[];
+  /** For `sync`: one run's result. */
+  sync?: SyncResult;
 }
 
 /** Reads S3 report objects for launches whose instance cannot reach the service. */
 export interface BootReportInbox {
   /** Reports written after `afterSeq`, oldest first. */
   fetch(launchId: string, afterSeq: number): Promise<(BootReport & { token: string })[]>;
+  /** Writes the workstation's desired state (domain/mount-spec.ts) where its agent reads it. */
+  publishDesired?(launchId: string, state: DesiredState): Promise<void>;
 }
 
 export interface WorkstationRecord extends Workstation {
@@ -181,6 +190,8 @@ export interface WorkstationRecord extends Workstation {
   rootVolumeGiB?: number;
   /** Why it cannot hibernate, for the refusal's hint; null when it can. */
   hibernationNote?: string | null;
+  /** Every mount its agent keeps, resolved (domain/attachments.ts); absent until first resolved. */
+  mountSpecs?: MountSpec[];
 }
 
 export interface WorkstationStore {
