@@ -102,6 +102,8 @@ export interface AppDeps {
 
 export interface PrismApp {
   httpServer: http.Server;
+  /** The API router under `<base>/api/v1` (the access matrix test lists its routes). */
+  api: express.Router;
   io: PrismSocketServer;
   runner: LaunchRunner;
   workstations: Workstations;
@@ -259,7 +261,7 @@ export function createApp(deps: AppDeps): PrismApp {
     allowedOrigins: deps.allowedOrigins,
     logger: logger.child({ module: 'realtime' })
   });
-  return { httpServer, io, runner, workstations, timeline, idle, budgets };
+  return { httpServer, api, io, runner, workstations, timeline, idle, budgets };
 }
 
 /** `forget`: after the AWS profile or region changed, /health asks AWS again at once. */
