@@ -9,9 +9,11 @@ import type {
   Connection,
   CostReport,
   LaunchRequest,
+  Me,
   TemplateSummary,
   Workstation
 } from '../../server/src/contract/api';
+import type { AuditPage, AuditQuery } from '../../server/src/contract/audit';
 import type {
   IdleEvent,
   Problem,
@@ -167,6 +169,22 @@ export class PrismApi {
   /** @throws {PrismRequestError} */
   costs(): Promise<CostReport> {
     return this.request('costs');
+  }
+
+  /** Who the caller is, with their roles (`admin` for a Prism admin). @throws {PrismRequestError} */
+  me(): Promise<Me> {
+    return this.request('me');
+  }
+
+  /** One page of the audit log, newest first. @throws {PrismRequestError} `FORBIDDEN` but for admins. */
+  auditLog(query: AuditQuery): Promise<AuditPage> {
+    return this.request(`audit?${auditParams(query)}`);
+  }
+
+  /** Every entry `query` matches, as CSV. @throws {PrismRequestError} `FORBIDDEN` but for admins. */
+  async auditCsv(query: AuditQuery): Promise<Blob> {
+    const { cursor: _cursor, limit: _limit, ...filters } = query;
+    return (await this.send(`audit.csv?${auditParams(filters)}`)).blob();
   }
 
   /** @throws {PrismRequestError} */
@@ -355,6 +373,17 @@ export function problemOf(reason: unknown): Problem {
     code: 'CLIENT_ERROR',
     hint: 'Reload the page; if it persists, look at the browser console.'
   };
+}
+
+/** The filters that are set, as a query string. */
+function auditParams(query: AuditQuery): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') {
+      params.set(name, String(value));
+    }
+  }
+  return params;
 }
 
 function uploadPath(dataset: string, upload: string): string {

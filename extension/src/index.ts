@@ -13,6 +13,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import type { IServiceOptions } from './api';
+import { addAuditCommand } from './audit/open-audit';
 import { addCommands } from './commands';
 import { addDatasetCommands } from './datasets/dataset-commands';
 import { DatasetsModel } from './datasets/datasets-model';
@@ -123,6 +124,25 @@ async function activateDatasets(
   restorer?.add(sidebar, sidebar.id);
 }
 
+/** The audit log view, offered to Prism admins. */
+const auditPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-prism:audit',
+  description: 'Who did what in Prism: the audit log, filtered, paged and exported as CSV (admins).',
+  requires: [IPrismModel],
+  optional: [ICommandPalette, ITranslator],
+  autoStart: true,
+  activate: activateAudit
+};
+
+function activateAudit(
+  app: JupyterFrontEnd,
+  prism: IPrismModel,
+  palette: ICommandPalette | null,
+  translator: ITranslator | null
+): void {
+  addAuditCommand(app, prism, palette, (translator ?? nullTranslator).load('jupyterlab_prism'));
+}
+
 function serviceOptions(
   settings: ISettingRegistry.ISettings | null
 ): IServiceOptions {
@@ -132,6 +152,6 @@ function serviceOptions(
   };
 }
 
-export default [prismPlugin, idleWarningsPlugin, datasetsPlugin];
+export default [prismPlugin, idleWarningsPlugin, datasetsPlugin, auditPlugin];
 export { IPrismModel, CommandIDs } from './tokens';
 export { PrismRequestError } from './api';

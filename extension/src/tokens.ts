@@ -63,7 +63,9 @@ export const CommandIDs = {
   /** Copy where the Datasets sidebar's selection is mounted on a workstation (`/data/<name>/<path>`). */
   copyDatasetMountPath: 'prism:copy-dataset-mount-path',
   /** Pick a ready workstation and attach the selected dataset or volume to it. */
-  attachToWorkstation: 'prism:attach-to-workstation'
+  attachToWorkstation: 'prism:attach-to-workstation',
+  /** Open (or bring forward) the audit log: filter, page, export CSV. Offered to Prism admins only. */
+  openAudit: 'prism:open-audit'
 } as const;
 
 /** One problem the service found in a template, where the author can fix it. */
