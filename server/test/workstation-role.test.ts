@@ -64,7 +64,7 @@ const spec = (launchId: string, overrides: Partial<WorkstationRoleSpec> = {}): W
 });
 
 describe('a workstation role', () => {
-  it('grants listing and reading within a read-only dataset’s prefix, writing in a writable one, and its own report objects', async () => {
+  it('grants listing and reading within a read-only dataset’s prefix, writing in a writable one, its own report objects and reading its desired state', async () => {
     const profile = await cloud.ensureWorkstationRole(spec('ws-grants'));
     expect(profile).toBe('prism-ws-ws-grants');
     const byResource = Object.fromEntries((await policyOf('ws-grants')).map(s => [`${s.Resource} ${[s.Action].flat().join(',')}`, s]));
@@ -74,7 +74,8 @@ describe('a workstation role', () => {
         'arn:aws:s3:::genomes-lab/hg38/* s3:GetObject',
         'arn:aws:s3:::scratch-lab s3:ListBucket',
         'arn:aws:s3:::scratch-lab/* s3:GetObject,s3:PutObject,s3:DeleteObject,s3:AbortMultipartUpload',
-        'arn:aws:s3:::prism-123456789012-us-east-1/prism-reports/ws-grants/* s3:PutObject'
+        'arn:aws:s3:::prism-123456789012-us-east-1/prism-reports/ws-grants/* s3:PutObject',
+        'arn:aws:s3:::prism-123456789012-us-east-1/prism-desired/ws-grants.json s3:GetObject'
       ].sort()
     );
     expect(byResource['arn:aws:s3:::genomes-lab s3:ListBucket'].Condition).toEqual({ StringLike: { 's3:prefix': ['hg38/*'] } });

@@ -62,7 +62,10 @@ export function createAwsSession(deps: { config: Config; logger: Logger; choice:
   const cloud = new Proxy({} as Cloud, { get: (_target, key) => Reflect.get(current.cloud, key) as unknown });
   return {
     cloud,
-    inbox: { fetch: (launchId, afterSeq) => current.inbox.fetch(launchId, afterSeq) },
+    inbox: {
+      fetch: (launchId, afterSeq) => current.inbox.fetch(launchId, afterSeq),
+      publishDesired: (launchId, state) => current.inbox.publishDesired(launchId, state)
+    },
     startClients: current.clients,
     region: () => current.choice.region,
     reportBucket: () => current.reportBucket(),

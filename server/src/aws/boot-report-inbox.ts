@@ -9,12 +9,15 @@ import {
   CreateBucketCommand,
   GetObjectCommand,
   HeadBucketCommand,
+  PutObjectCommand,
   paginateListObjectsV2,
   type BucketLocationConstraint
 } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import type { Config } from '../config';
 import { ActivitySchema } from '../http/activity-schema';
+import { MountStatusesSchema, SyncResultSchema } from '../http/storage-report-schema';
+import { desiredStateKey, type DesiredState } from '../domain/mount-spec';
 import { PrismError } from '../domain/errors';
 import type { BootReport, BootReportInbox } from '../domain/ports';
 import type { Logger } from '../logger';
@@ -32,7 +35,7 @@ export function reportKey(launchId: string, seq: number): string {
 
 const ReportSchema = z.object({
   seq: z.number().int().nonnegative(),
-  type: z.enum(['step', 'log', 'ready', 'failed', 'activity']),
+  type: z.enum(['step', 'log', 'ready', 'failed', 'activity', 'mounts', 'sync']),
   token: z.string(),
   step: z.string().optional(),
   index: z.number().int().optional(),
@@ -40,7 +43,9 @@ const ReportSchema = z.object({
   message: z.string().optional(),
   line: z.string().optional(),
   services: z.array(z.object({ name: z.string(), port: z.number().int() })).optional(),
-  activity: ActivitySchema.optional()
+  activity: ActivitySchema.optional(),
+  mounts: MountStatusesSchema.optional(),
+  sync: SyncResultSchema.optional()
 });
 
 export interface S3BootReportInbox extends BootReportInbox {
@@ -48,6 +53,7 @@ export interface S3BootReportInbox extends BootReportInbox {
   bucket(): Promise<string>;
   /** Creates the bucket when it does not exist yet; returns its name. */
   ensureReportBucket(): Promise<string>;
+  publishDesired(launchId: string, state: DesiredState): Promise<void>;
 }
 
 export function createS3BootReportInbox(deps: {
@@ -124,7 +130,15 @@ export function createS3BootReportInbox(deps: {
     return name;
   }
 
-  return { fetch, bucket, ensureReportBucket };
+  /** The workstation's desired state, where its agent reads it each round (its role may read this one key). */
+  async function publishDesired(launchId: string, state: DesiredState): Promise<void> {
+    const name = await bucket();
+    await awsCall('s3:PutObject', () =>
+      clients.s3.send(new PutObjectCommand({ Bucket: name, Key: desiredStateKey(launchId), Body: JSON.stringify(state), ContentType: 'application/json' }))
+    );
+  }
+
+  return { fetch, bucket, ensureReportBucket, publishDesired };
 }
 
 async function bucketIsOurs(clients: AwsClients, name: string): Promise<boolean> {

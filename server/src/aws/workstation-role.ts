@@ -6,6 +6,7 @@
  * it reaches exactly its own datasets and its own report prefix, and goes
  * away with it.
  */
+import { AssociateIamInstanceProfileCommand, DescribeIamInstanceProfileAssociationsCommand } from '@aws-sdk/client-ec2';
 import {
   AddRoleToInstanceProfileCommand,
   CreateInstanceProfileCommand,
@@ -19,6 +20,7 @@ import {
   RemoveRoleFromInstanceProfileCommand,
   type InstanceProfile
 } from '@aws-sdk/client-iam';
+import { desiredStateKey } from '../domain/mount-spec';
 import type { WorkstationRoleSpec } from '../domain/ports';
 import type { Logger } from '../logger';
 import { REPORT_PREFIX } from './boot-report-inbox';
@@ -74,12 +76,18 @@ export function workstationPolicy(spec: WorkstationRoleSpec): string {
       Action: 's3:PutObject',
       Resource: `arn:aws:s3:::${spec.reportBucket}/${REPORT_PREFIX}/${spec.launchId}/*`
     });
+    statements.push({
+      Sid: 'ReadDesiredState',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: `arn:aws:s3:::${spec.reportBucket}/${desiredStateKey(spec.launchId)}`
+    });
   }
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
 
 export function createWorkstationRoles(clients: AwsClients, logger: Logger) {
-  const { iam } = clients;
+  const { iam, ec2 } = clients;
 
   /** Idempotent: a resumed launch calls it again and finds what the first call made. */
   async function ensure(spec: WorkstationRoleSpec): Promise<string> {
@@ -101,10 +109,15 @@ export function createWorkstationRoles(clients: AwsClients, logger: Logger) {
         )
       );
     }
-    // Written every time: the same document, so a resumed launch changes nothing.
-    await awsCall('iam:PutRolePolicy', () =>
-      iam.send(new PutRolePolicyCommand({ RoleName: name, PolicyName: WORKSTATION_POLICY_NAME, PolicyDocument: workstationPolicy(spec) }))
-    );
+    // Written every time: the same document, so a resumed launch changes nothing. IAM refuses a
+    // policy without statements: a workstation left with nothing to reach (all detached) has none.
+    if (spec.datasets.length > 0 || spec.reportBucket) {
+      await awsCall('iam:PutRolePolicy', () =>
+        iam.send(new PutRolePolicyCommand({ RoleName: name, PolicyName: WORKSTATION_POLICY_NAME, PolicyDocument: workstationPolicy(spec) }))
+      );
+    } else {
+      await unlessGone('iam:DeleteRolePolicy', () => iam.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: WORKSTATION_POLICY_NAME })));
+    }
     const profile = await instanceProfile(name);
     if (!profile) {
       await unlessExists('iam:CreateInstanceProfile', () =>
@@ -116,8 +129,22 @@ export function createWorkstationRoles(clients: AwsClients, logger: Logger) {
         iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: name, RoleName: name }))
       );
     }
+    if (spec.instanceId) await wear(spec.instanceId, name);
     logger.info({ workstation: spec.launchId, instanceProfile: name, datasets: spec.datasets.length }, 'workstation role ready');
     return name;
+  }
+
+  /** A running instance launched without a profile gets it now (storage attached after launch); one that has it keeps it. */
+  async function wear(instanceId: string, profile: string): Promise<void> {
+    const associations = await awsCall('ec2:DescribeIamInstanceProfileAssociations', () =>
+      ec2.send(new DescribeIamInstanceProfileAssociationsCommand({ Filters: [{ Name: 'instance-id', Values: [instanceId] }] }))
+    );
+    const live = (associations.IamInstanceProfileAssociations ?? []).filter(a => a.State === 'associated' || a.State === 'associating');
+    if (live.length > 0) return;
+    await awsCall('ec2:AssociateIamInstanceProfile', () =>
+      ec2.send(new AssociateIamInstanceProfileCommand({ InstanceId: instanceId, IamInstanceProfile: { Name: profile } }))
+    );
+    logger.info({ instanceId, instanceProfile: profile }, 'instance profile associated with a running workstation');
   }
 
   /** Profile, policy, role; whatever is already gone is skipped. */

@@ -294,7 +294,8 @@ export function toWorkstation(record: WorkstationRecord): Workstation {
     hibernation: record.hibernation ?? false,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
-    error: record.error ?? null
+    error: record.error ?? null,
+    ...(record.mounts ? { mounts: record.mounts } : {})
   };
 }
 
