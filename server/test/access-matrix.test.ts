@@ -11,8 +11,19 @@ import path from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Workstation } from '../src/contract/api';
 import { listRoutes } from '../src/http/audit-middleware';
-import { accessTable, DOC_BEGIN, DOC_END, MATRIX, ROLES, rowTitle, type Fixture, type MatrixRow, type Role } from './support/access-matrix';
-import { requestAs, startPrism, writeUsersFile, type TestPrism } from './support/prism';
+import {
+  accessTable,
+  DOC_BEGIN,
+  DOC_END,
+  MATRIX,
+  ROLES,
+  rowTitle,
+  SOCKET_MATRIX,
+  type Fixture,
+  type MatrixRow,
+  type Role
+} from './support/access-matrix';
+import { requestAs, startPrism, writeUsersFile, type PrismClientSocket, type TestPrism } from './support/prism';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const CATALOG_BUCKET = 'prism-matrix-catalog';
@@ -30,6 +41,10 @@ const PROBE_ORDER: Role[] = ['anonymous', 'stranger', 'admin', 'viewer', 'owner'
 let prism: TestPrism;
 let templatesDir: string;
 let fixture: Fixture;
+/** Each signed-in role's open socket, and the workstation's state events it received. */
+const sockets = new Map<Role, PrismClientSocket>();
+const statesSeen = new Map<Role, number>();
+let anonymousRefused = false;
 
 const owner = TOKENS.owner.token;
 const as = (token: string, route: string, method = 'GET', body?: unknown): Promise<Response> => requestAs(prism, token, route, method, body);
@@ -125,6 +140,7 @@ beforeAll(async () => {
   };
   await until(async () => ['ready', 'failed'].includes((await workstation()).phase), 'the launch to finish');
   expect(await workstation()).toMatchObject({ phase: 'ready', state: 'running' });
+  await connectSockets();
   // Each person's own key pair, so GET /keys/private has one to hand out.
   for (const { token } of Object.values(TOKENS)) await expectStatus(as(token, '/keys/rotate', 'POST'), 200);
 }, 240_000);
@@ -134,6 +150,32 @@ afterAll(async () => {
   fs.rmSync(templatesDir, { recursive: true, force: true });
 });
 
+async function connectSockets(): Promise<void> {
+  for (const role of ROLES) {
+    const socket = prism.socket({ token: role === 'anonymous' ? null : TOKENS[role].token });
+    const connected = await new Promise<boolean>(resolve => {
+      socket.on('connect', () => resolve(true));
+      socket.on('connect_error', () => resolve(false));
+    });
+    if (!connected) {
+      if (role === 'anonymous') anonymousRefused = true;
+      continue;
+    }
+    sockets.set(role, socket);
+    statesSeen.set(role, 0);
+    socket.on('instance:state', event => {
+      if (event.id === fixture.workstation) statesSeen.set(role, (statesSeen.get(role) ?? 0) + 1);
+    });
+  }
+}
+
+async function watch(role: Role): Promise<number> {
+  const socket = sockets.get(role);
+  if (!socket) return role === 'anonymous' && anonymousRefused ? 401 : 0;
+  const ack = await socket.emitWithAck('instance:watch', fixture.workstation);
+  return 'data' in ack ? 200 : ack.error.status;
+}
+
 /** The API router's routes, as Express will try them. */
 function serviceRoutes(): string[] {
   return [...new Set(listRoutes(prism.service.app.api).map(r => `${r.method} ${r.path}`))];
@@ -142,10 +184,17 @@ function serviceRoutes(): string[] {
 it('has a row for every route of the service, and no row for a route it does not have', () => {
   const routes = serviceRoutes();
   const rows = new Set(MATRIX.map(row => row.route));
-  expect({ routesWithoutRow: routes.filter(r => !rows.has(r)), rowsWithoutRoute: [...rows].filter(r => !routes.includes(r)) }).toEqual({
-    routesWithoutRow: [],
-    rowsWithoutRoute: []
-  });
+  const withoutRow = routes.filter(r => !rows.has(r));
+  const withoutRoute = [...rows].filter(r => !routes.includes(r));
+  if (withoutRow.length || withoutRoute.length) {
+    throw new Error(
+      [
+        ...(withoutRow.length ? ['Routes without a row in server/test/support/access-matrix.ts (add each, with a probe and what every role gets):', ...withoutRow.map(r => `  ${r}`)] : []),
+        ...(withoutRoute.length ? ['Rows for routes the service no longer has:', ...withoutRoute.map(r => `  ${r}`)] : []),
+        'Then put the table the docs test prints into docs/access.md.'
+      ].join('\n')
+    );
+  }
 });
 
 it('prints the same table in docs/access.md', () => {
@@ -154,7 +203,10 @@ it('prints the same table in docs/access.md', () => {
   const end = doc.indexOf(DOC_END);
   expect(begin).toBeGreaterThanOrEqual(0);
   expect(end).toBeGreaterThan(begin);
-  expect(doc.slice(begin + DOC_BEGIN.length, end).trim()).toBe(accessTable().trim());
+  const table = accessTable().trim();
+  if (doc.slice(begin + DOC_BEGIN.length, end).trim() !== table) {
+    throw new Error(`docs/access.md differs from the matrix; put this between its markers:\n\n${table}\n`);
+  }
 });
 
 async function probe(row: MatrixRow, role: Role): Promise<{ status: number; code?: string }> {
@@ -191,4 +243,18 @@ it('answers each role as the matrix says, on every route', async () => {
 
 it('lists every role in every row', () => {
   for (const row of MATRIX) expect(Object.keys(row.cells).sort()).toEqual([...ROLES].sort());
+});
+
+it('answers the socket as the matrix says: who may watch the workstation, and whose rooms its events reach', async () => {
+  // The REST probes above stopped, started and finally terminated the workstation; its last state event may trail.
+  await until(async () => (statesSeen.get('owner') ?? 0) > 0, 'the owner to see the workstation\'s state events', 10_000);
+  const wrong: string[] = [];
+  for (const row of SOCKET_MATRIX) {
+    for (const role of ROLES) {
+      const expected = row.cells[role];
+      const got = row.event === 'instance:watch' ? await watch(role) : (statesSeen.get(role) ?? 0) > 0 ? 'yes' : 'no';
+      if (got !== expected) wrong.push(`${row.event} as ${role}: expected ${expected}, got ${got}`);
+    }
+  }
+  expect(wrong).toEqual([]);
 });

@@ -333,6 +333,28 @@ export const MATRIX: MatrixRow[] = [
   }
 ];
 
+/**
+ * The socket (same token as REST). `instance:watch` is answered by its ack:
+ * 200 for `{ data }`, the problem's status for `{ error }`, 401 when the
+ * connection itself is refused. The pushed events (`instance:progress`, `log`,
+ * `state`, `idle-warning`, `metrics`) go to the owner's room and the
+ * project's: `yes` for those who receive the workstation's events.
+ */
+export interface SocketRow {
+  event: string;
+  what: string;
+  cells: Record<Role, number | 'yes' | 'no'>;
+}
+
+export const SOCKET_MATRIX: SocketRow[] = [
+  { event: 'instance:watch', what: 'ask to follow the workstation', cells: seenThroughProject(200) as Record<Role, number> },
+  {
+    event: 'instance:state',
+    what: 'the workstation\'s pushed events (its stops, starts and end in the test)',
+    cells: { anonymous: 'no', stranger: 'no', owner: 'yes', viewer: 'yes', member: 'yes', projectAdmin: 'yes', admin: 'no' }
+  }
+];
+
 export const rowTitle = (row: MatrixRow): string => `\`${row.route}\`${row.variant ? ` (${row.variant})` : ''}`;
 
 const cellText = (cell: Cell): string => (typeof cell === 'number' ? String(cell) : `${cell.allowed}*`);
@@ -345,7 +367,21 @@ export function accessTable(rows: MatrixRow[] = MATRIX): string {
   const probes = rows
     .filter(row => row.probe.why)
     .map(row => `- ${rowTitle(row)}: the test sends ${row.probe.why}.`);
-  return [header, rule, ...lines, '', '\\* allowed; the test\'s request is made harmless and answers otherwise after the access check:', '', ...probes].join('\n');
+  const socketHeader = `| socket event | ${ROLES.map(r => ROLE_TITLES[r]).join(' | ')} |`;
+  const socketLines = SOCKET_MATRIX.map(row => `| \`${row.event}\` (${row.what}) | ${ROLES.map(r => String(row.cells[r])).join(' | ')} |`);
+  return [
+    header,
+    rule,
+    ...lines,
+    '',
+    '\\* allowed; the test\'s request is made harmless and answers otherwise after the access check:',
+    '',
+    ...probes,
+    '',
+    socketHeader,
+    rule,
+    ...socketLines
+  ].join('\n');
 }
 
 export const DOC_BEGIN = '<!-- access-matrix:begin (made from server/test/support/access-matrix.ts) -->';
