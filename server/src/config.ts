@@ -29,6 +29,13 @@ const EnvSchema = z.object({
   PRISM_REGION: optionalText,
   AWS_REGION: optionalText,
   PRISM_AWS_ENDPOINT: optionalText.pipe(z.url().optional()),
+  /** Tries per AWS call, the first included; throttling, 5xx and lost answers are retried with backoff. */
+  PRISM_AWS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  /** The SDK's retry mode: standard, or adaptive (which also slows the client while AWS throttles). */
+  PRISM_AWS_RETRY_MODE: z.enum(['standard', 'adaptive']).default('standard'),
+  PRISM_AWS_CONNECT_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(5),
+  /** How long one try of an AWS call may wait for its answer before it is cut and retried. */
+  PRISM_AWS_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().max(900).default(60),
   PRISM_EMULATED_BOOT: flag,
   /** Benchmark baseline (bench/README.md): a launch's preparations run one after another instead of in parallel. */
   PRISM_LAUNCH_SEQUENTIAL: flag,
@@ -63,6 +70,14 @@ const EnvSchema = z.object({
   )
 });
 
+/** The SDK's retry strategy and bounded timeouts, the same for every AWS client. */
+export interface AwsRetrySettings {
+  maxAttempts: number;
+  mode: 'standard' | 'adaptive';
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+}
+
 export interface Config {
   host: string;
   port: number;
@@ -71,6 +86,7 @@ export interface Config {
   templatesDir: string;
   region: string;
   awsEndpoint: string | undefined;
+  awsRetry: AwsRetrySettings;
   emulatedBoot: boolean;
   /** PRISM_LAUNCH_SEQUENTIAL: the benchmark baseline without the launch's parallelism. */
   launchSequential: boolean;
@@ -111,6 +127,12 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     templatesDir: path.resolve(e.PRISM_TEMPLATES_DIR ?? DEFAULT_TEMPLATES_DIR),
     region: e.PRISM_REGION ?? e.AWS_REGION ?? 'us-east-1',
     awsEndpoint: e.PRISM_AWS_ENDPOINT,
+    awsRetry: {
+      maxAttempts: e.PRISM_AWS_MAX_ATTEMPTS,
+      mode: e.PRISM_AWS_RETRY_MODE,
+      connectTimeoutMs: e.PRISM_AWS_CONNECT_TIMEOUT_SECONDS * 1000,
+      requestTimeoutMs: e.PRISM_AWS_REQUEST_TIMEOUT_SECONDS * 1000
+    },
     emulatedBoot: e.PRISM_EMULATED_BOOT,
     launchSequential: e.PRISM_LAUNCH_SEQUENTIAL,
     cloudCacheOff: e.PRISM_CLOUD_CACHE_OFF,

@@ -46,7 +46,7 @@ interface Built {
 export function createAwsSession(deps: { config: Config; logger: Logger; choice: AwsChoice }): AwsSession {
   const { config, logger } = deps;
   const build = (choice: AwsChoice): Built => {
-    const clients = createAwsClients({ region: choice.region, awsEndpoint: config.awsEndpoint, profile: choice.profile });
+    const clients = createAwsClients({ region: choice.region, awsEndpoint: config.awsEndpoint, profile: choice.profile, awsRetry: config.awsRetry });
     const inbox = createS3BootReportInbox({ clients, config, logger });
     return {
       choice,

@@ -1,14 +1,18 @@
 /**
  * One AWS client per service, built once from config (DESIGN, "Running it"):
- * region and endpoint from the environment, the SDK's standard retry strategy.
+ * region and endpoint from the environment, the SDK's retry strategy and
+ * bounded timeouts (PRISM_AWS_MAX_ATTEMPTS, PRISM_AWS_RETRY_MODE,
+ * PRISM_AWS_*_TIMEOUT_SECONDS). A try that gets no answer in time (a lost
+ * connection, a slow endpoint) is cut and retried like a throttle or a 5xx.
  */
+import { BackupClient } from '@aws-sdk/client-backup';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EFSClient } from '@aws-sdk/client-efs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { Config } from '../config';
+import type { AwsRetrySettings, Config } from '../config';
 
 export interface AwsClients {
   ec2: EC2Client;
@@ -17,14 +21,17 @@ export interface AwsClients {
   s3: S3Client;
   iam: IAMClient;
   efs: EFSClient;
+  backup: BackupClient;
   region: string;
 }
 
-/** Attempts per call, first try included; throttling and 5xx are retried with backoff. */
-export const AWS_MAX_ATTEMPTS = 5;
-
-const CONNECT_TIMEOUT_MS = 5_000;
-const REQUEST_TIMEOUT_MS = 60_000;
+/** The defaults of config.ts, for clients made outside the service (the CLI's profile check, tests). */
+export const DEFAULT_AWS_RETRY: AwsRetrySettings = {
+  maxAttempts: 5,
+  mode: 'standard',
+  connectTimeoutMs: 5_000,
+  requestTimeoutMs: 60_000
+};
 
 /** An emulator accepts any key; these let the demo run with no AWS account. */
 const EMULATOR_CREDENTIALS = { accessKeyId: 'prism-emulator', secretAccessKey: 'prism-emulator' };
@@ -39,16 +46,18 @@ const CREDENTIAL_VARIABLES = [
 
 /** `profile`: an AWS profile chosen in the first-run wizard; its credentials win over the environment's. */
 export function createAwsClients(
-  config: Pick<Config, 'region' | 'awsEndpoint'> & { profile?: string },
+  config: Pick<Config, 'region' | 'awsEndpoint'> & { profile?: string; awsRetry?: AwsRetrySettings },
   env: NodeJS.ProcessEnv = process.env
 ): AwsClients {
   const useEmulatorCredentials =
     config.awsEndpoint !== undefined && config.profile === undefined && !CREDENTIAL_VARIABLES.some(name => env[name]);
+  const retry = config.awsRetry ?? DEFAULT_AWS_RETRY;
   const common = {
     region: config.region,
-    maxAttempts: AWS_MAX_ATTEMPTS,
-    retryMode: 'standard',
-    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+    maxAttempts: retry.maxAttempts,
+    retryMode: retry.mode,
+    // Without throwOnRequestTimeout the SDK only warns and keeps waiting: the timeout would bound nothing.
+    requestHandler: { connectionTimeout: retry.connectTimeoutMs, requestTimeout: retry.requestTimeoutMs, throwOnRequestTimeout: true },
     ...(config.awsEndpoint !== undefined && { endpoint: config.awsEndpoint }),
     ...(config.profile !== undefined && { profile: config.profile }),
     ...(useEmulatorCredentials && { credentials: EMULATOR_CREDENTIALS })
@@ -61,6 +70,7 @@ export function createAwsClients(
     // IAM is global; the SDK sends it to the global endpoint whatever the region (or to the emulator).
     iam: new IAMClient(common),
     efs: new EFSClient(common),
+    backup: new BackupClient(common),
     region: config.region
   };
 }
@@ -72,4 +82,5 @@ export function destroyAwsClients(clients: AwsClients): void {
   clients.s3.destroy();
   clients.iam.destroy();
   clients.efs.destroy();
+  clients.backup.destroy();
 }

@@ -1,7 +1,15 @@
 /**
  * Prism's EC2 instances: launched once per launch id, found by tag, and
- * driven through their lifecycle. Moto (and a retried request on AWS) may
- * ignore ClientToken, so the tag is the source of truth (DESIGN, "Launch").
+ * driven through their lifecycle (DESIGN, "Launch").
+ *
+ * One launch, one instance, whatever is lost on the way: before every try of
+ * RunInstances, the SDK's own retries included, the launch's instance is
+ * looked for by its `prism:launch` tag (the tags are part of RunInstances, so
+ * an instance never exists untagged). An answer lost after EC2 acted (a reset
+ * connection, a timeout) is then found instead of launched again. ClientToken
+ * (the launch id) covers what the tag cannot: on AWS, a try whose instance
+ * DescribeInstances does not show yet. Moto ignores ClientToken, so against
+ * the emulator the tag alone protects, and the fault tests prove it does.
  */
 import {
   DescribeInstanceAttributeCommand,
@@ -17,8 +25,11 @@ import {
   waitUntilInstanceStopped,
   type Filter,
   type Instance,
+  type RunInstancesCommandInput,
+  type RunInstancesCommandOutput,
   type _InstanceType
 } from '@aws-sdk/client-ec2';
+import type { FinalizeRequestMiddleware } from '@smithy/types';
 import { PrismError } from '../domain/errors';
 import type { CloudInstance, CloudInstanceState, RunInstanceSpec } from '../domain/ports';
 import type { Logger } from '../logger';
@@ -40,6 +51,14 @@ export interface InstanceFilter {
   launchId?: string;
   owner?: string;
   states?: string[];
+}
+
+/** Thrown inside the retry loop to stop it: the launch's instance exists already. */
+class AlreadyLaunched extends Error {
+  constructor(readonly instance: CloudInstance) {
+    super(`instance ${instance.instanceId} already launched`);
+    this.name = 'AlreadyLaunched';
+  }
 }
 
 export function createInstances(clients: AwsClients, images: ImageResolver, logger: Logger) {
@@ -70,16 +89,16 @@ export function createInstances(clients: AwsClients, images: ImageResolver, logg
 
   async function run(spec: RunInstanceSpec): Promise<CloudInstance> {
     const log = logger.child({ workstation: spec.launchId });
-    const [existing] = await find({ launchId: spec.launchId, states: LIVE_STATES });
-    if (existing) {
-      log.info({ instanceId: existing.instanceId }, 'instance already launched, reusing it');
-      return existing;
-    }
     const image = await images.describe(spec.imageId);
     const tags = Object.entries(spec.tags).map(([Key, Value]) => ({ Key, Value }));
-    const answer = await awsCall('ec2:RunInstances', () =>
-      whileProfilePropagates(() =>
-        clients.ec2.send(
+    let found: CloudInstance | undefined;
+    const lookFirst = async (): Promise<void> => {
+      [found] = await find({ launchId: spec.launchId, states: LIVE_STATES });
+      if (found) throw new AlreadyLaunched(found);
+    };
+    const runOnce = (): Promise<RunInstancesCommandOutput> =>
+      clients.ec2.send(
+        lookingFirst(
           new RunInstancesCommand({
             ClientToken: spec.launchId,
             MinCount: 1,
@@ -102,10 +121,19 @@ export function createInstances(clients: AwsClients, images: ImageResolver, logg
               { ResourceType: 'instance', Tags: tags },
               { ResourceType: 'volume', Tags: tags }
             ]
-          })
+          }),
+          lookFirst
         )
-      )
-    );
+      );
+    let answer: RunInstancesCommandOutput;
+    try {
+      answer = await awsCall('ec2:RunInstances', () => whileProfilePropagates(runOnce));
+    } catch (error) {
+      // The marker may come back re-wrapped by the SDK; what was found is what counts.
+      if (!found) throw error;
+      log.info({ instanceId: found.instanceId }, 'instance already launched, reusing it');
+      return found;
+    }
     const instance = answer.Instances?.[0];
     if (!instance) {
       throw toPrismError(new Error('RunInstances returned no instance'), 'ec2:RunInstances');
@@ -172,6 +200,24 @@ export function createInstances(clients: AwsClients, images: ImageResolver, logg
   }
 
   return { find, describe, run, waitUntilRunning, stop, start, changeType, growRootVolume, terminate, readUserData };
+}
+
+/**
+ * `before` runs inside the SDK's retry loop, before each try is sent: after
+ * the retry middleware, so a retry after a lost answer runs it again.
+ */
+function lookingFirst<C extends RunInstancesCommand>(command: C, before: () => Promise<void>): C {
+  const middleware: FinalizeRequestMiddleware<RunInstancesCommandInput, RunInstancesCommandOutput> = next => async args => {
+    await before();
+    return next(args);
+  };
+  command.middlewareStack.addRelativeTo(middleware, {
+    relation: 'after',
+    toMiddleware: 'retryMiddleware',
+    name: 'prismFindLaunchedInstance',
+    override: true
+  });
+  return command;
 }
 
 function toCloudInstance(instance: Instance): CloudInstance {

@@ -7,7 +7,7 @@
 import { paginateGetProducts, PricingClient, type Filter } from '@aws-sdk/client-pricing';
 import type { Config } from '../config';
 import type { FetchedPrices, PriceSource } from '../domain/price-book';
-import { AWS_MAX_ATTEMPTS } from './clients';
+import { DEFAULT_AWS_RETRY } from './clients';
 
 /** The only region the Pricing API has an endpoint in (besides ap-south-1 and eu-central-1). */
 export const PRICING_API_REGION = 'us-east-1';
@@ -18,7 +18,7 @@ const CONCURRENCY = 4;
 export function createPricingClient(config: Pick<Config, 'awsEndpoint'> & { profile?: string }): PricingClient {
   return new PricingClient({
     region: PRICING_API_REGION,
-    maxAttempts: AWS_MAX_ATTEMPTS,
+    maxAttempts: DEFAULT_AWS_RETRY.maxAttempts,
     retryMode: 'standard',
     ...(config.awsEndpoint !== undefined && { endpoint: config.awsEndpoint }),
     ...(config.profile !== undefined && { profile: config.profile })

@@ -391,16 +391,28 @@ export class LaunchRunner {
     const record = timeline.state(id, 'failed', {
       error: { code: problem.code, title: problem.title, detail: problem.detail, hint: problem.hint, policyStatement: problem.policyStatement }
     });
-    if (record.instanceId) {
-      // A failed launch must not leave a billed instance behind.
+    // A failed launch must not leave a billed instance behind, even one whose RunInstances answer was lost.
+    for (const instanceId of await this.instancesOf(record)) {
       try {
-        await cloud.terminateInstance(record.instanceId);
-        timeline.log(id, `instance ${record.instanceId} terminated so that it costs nothing`);
+        await cloud.terminateInstance(instanceId);
+        timeline.log(id, `instance ${instanceId} terminated so that it costs nothing`);
       } catch (terminateError) {
         logger.error({ workstation: id, err: terminateError }, 'could not terminate the instance of a failed launch');
       }
     }
     await this.removeRole(id);
+  }
+
+  /** The record's instance, or, when it never learned one, whatever carries the launch's tag. */
+  private async instancesOf(record: WorkstationRecord): Promise<string[]> {
+    if (record.instanceId) return [record.instanceId];
+    try {
+      const found = await this.deps.cloud.findInstances({ launchId: record.id });
+      return found.filter(i => i.state !== 'shutting-down' && i.state !== 'terminated').map(i => i.instanceId);
+    } catch (error) {
+      this.deps.logger.error({ workstation: record.id, err: error }, 'could not look for the instance of a failed launch');
+      return [];
+    }
   }
 
   private watchOf(id: string): BootWatch {

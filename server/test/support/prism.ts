@@ -26,8 +26,9 @@ export type PrismClientSocket = Socket<ServerToClientEvents, ClientToServerEvent
 
 export const VENV_BIN = path.resolve(__dirname, '..', '..', '..', '.venv', 'bin');
 
-export async function startPrism(env: Record<string, string> = {}): Promise<TestPrism> {
-  const moto = await startMoto();
+/** `options.moto`: an emulator the test started (say, behind a fault proxy named in `env`); stopped with the service. */
+export async function startPrism(env: Record<string, string> = {}, options: { moto?: Moto } = {}): Promise<TestPrism> {
+  const moto = options.moto ?? (await startMoto());
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-test-'));
   // The emulated workstation's Jupyter comes from the project's venv, as in the demo.
   process.env.PATH = `${VENV_BIN}${path.delimiter}${process.env.PATH}`;
