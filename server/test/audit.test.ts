@@ -188,3 +188,15 @@ it('keeps rows that SQLite itself refuses to change or delete, holding no token 
     db.close();
   }
 });
+
+it('ignores X-Forwarded-For when PRISM_TRUST_PROXY does not name the proxy, so nobody writes another address into the log', async () => {
+  const untrusting = await startPrism({ PRISM_TRUST_PROXY: '192.0.2.10' });
+  try {
+    const res = await untrusting.api('/projects', { method: 'POST', headers: { 'X-Forwarded-For': CLIENT }, body: JSON.stringify({ name: 'Spoofed' }) });
+    expect(res.status).toBe(201);
+    const page = (await (await untrusting.api('/audit?action=POST%20/projects')).json()) as AuditPage;
+    expect(page.entries.map(e => [e.object, e.address])).toEqual([['spoofed', '127.0.0.1']]);
+  } finally {
+    await untrusting.stop();
+  }
+}, 60_000);
