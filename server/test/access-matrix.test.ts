@@ -127,6 +127,8 @@ beforeAll(async () => {
   }
   const launched = await expectStatus(as(owner, '/instances', 'POST', { name: 'matrix', template: 'amazon-linux', arch: 'arm64', project }), 202);
   const volume = (await expectStatus(as(owner, '/volumes', 'POST', { name: 'matrix-data', project }), 201)).id as string;
+  await expectStatus(as(TOKENS.projectAdmin.token, '/datasets', 'POST', { name: 'matrix-set', bucket: CATALOG_BUCKET, prefix: 'templates/', project }), 201);
+  const sync = (await expectStatus(as(owner, '/syncs', 'POST', { dataset: 'matrix-set', volume, folder: 'in', everyMinutes: 60, project }), 201)).id as string;
   await expectStatus(as(TOKENS.projectAdmin.token, `/projects/${project}/budget`, 'PUT', { monthlyUsd: 5000, hardStop: false }), 200);
   const template = await expectStatus(as(owner, '/templates/amazon-linux'), 200);
   fixture = {
@@ -134,6 +136,8 @@ beforeAll(async () => {
     project,
     volume,
     freshVolume: '',
+    sync,
+    freshSync: '',
     template: 'amazon-linux',
     templateVersion: template.version as string,
     catalogTemplate: 'matrix-catalog-tool'
@@ -213,6 +217,10 @@ async function probe(row: MatrixRow, role: Role): Promise<{ status: number; code
   if (row.probe.workstation) await putWorkstation(row.probe.workstation);
   if (row.probe.freshVolume) {
     fixture.freshVolume = (await expectStatus(as(owner, '/volumes', 'POST', { name: `fresh-${role.toLowerCase()}`, project: fixture.project }), 201)).id as string;
+  }
+  if (row.probe.freshSync) {
+    const body = { dataset: 'matrix-set', volume: fixture.volume, folder: 'in', everyMinutes: 60, project: fixture.project };
+    fixture.freshSync = (await expectStatus(as(owner, '/syncs', 'POST', body), 201)).id as string;
   }
   const method = row.route.split(' ')[0];
   const body = row.probe.body?.(fixture, role);

@@ -37,6 +37,10 @@ export interface Fixture {
   volume: string;
   /** A volume of the owner's in the project, made anew before each probe that deletes one. */
   freshVolume: string;
+  /** The owner's sync in the project, from a dataset the project registered into \`volume\`. */
+  sync: string;
+  /** A sync of the owner's in the project, made anew before each probe that deletes one. */
+  freshSync: string;
   template: string;
   templateVersion: string;
   catalogTemplate: string;
@@ -52,6 +56,8 @@ export interface Probe {
   workstation?: 'running' | 'stopped';
   /** Make `freshVolume` before each role's request. */
   freshVolume?: true;
+  /** Make `freshSync` before each role's request. */
+  freshSync?: true;
   /** Why an allowed role's probe gets something else than the real answer. */
   why?: string;
 }
@@ -297,6 +303,36 @@ export const MATRIX: MatrixRow[] = [
     probe: { path: f => `/volumes/${f.freshVolume}`, freshVolume: true },
     cells: { ...projectAdmins(204), owner: 204 }
   },
+
+  {
+    route: 'POST /instances/:id/datasets',
+    // The first to attach gets 202; the same attach again is answered 200, unchanged.
+    probe: { path: f => `/instances/${f.workstation}/datasets`, body: f => ({ efs: { volume: f.volume } }), workstation: 'running' },
+    cells: { ...controlledThroughProject(200), owner: 202 }
+  },
+  {
+    route: 'DELETE /instances/:id/datasets/:ref',
+    probe: {
+      path: f => `/instances/${f.workstation}/datasets/nothing-attached`,
+      workstation: 'running',
+      why: 'a ref nothing is attached as (404 ATTACHMENT_NOT_FOUND), after the access check, so the volume stays attached'
+    },
+    cells: controlledThroughProject({ allowed: 200, probe: 404 })
+  },
+
+  { route: 'GET /syncs', probe: { path: () => '/syncs' }, cells: signedIn(200) },
+  {
+    route: 'POST /syncs',
+    probe: {
+      path: () => '/syncs',
+      body: f => ({ dataset: 'no-such-dataset', volume: f.volume, folder: 'in', everyMinutes: 60, project: f.project }),
+      why: 'a dataset that does not exist (404 DATASET_NOT_FOUND), after the project check, so no sync is made'
+    },
+    cells: controlledThroughProject({ allowed: 201, probe: 404 })
+  },
+  { route: 'GET /syncs/:id', probe: { path: f => `/syncs/${f.sync}` }, cells: seenThroughProject(200) },
+  { route: 'POST /syncs/:id/run', probe: { path: f => `/syncs/${f.sync}/run` }, cells: controlledThroughProject(202) },
+  { route: 'DELETE /syncs/:id', probe: { path: f => `/syncs/${f.freshSync}`, freshSync: true }, cells: controlledThroughProject(204) },
 
   { route: 'GET /catalog/templates', probe: { path: () => '/catalog/templates' }, cells: signedIn(200) },
   { route: 'PUT /catalog/allowed/:name', probe: { path: f => `/catalog/allowed/${f.catalogTemplate}` }, cells: adminsOnly(200) },
