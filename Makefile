@@ -16,11 +16,12 @@ DEMO_MOTO_PORT ?= 5000
 SERVER_SOURCES := $(shell find server/src -name '*.ts' -not -name '*.test.ts' 2>/dev/null)
 EXTENSION_SOURCES := $(shell find extension/src style schema -type f 2>/dev/null) $(wildcard server/src/contract/*.ts) templates/schema.json
 
-.PHONY: help setup demo test test-unit test-integration test-ui system-packages clean
+.PHONY: help setup demo test test-unit test-integration test-ui bench system-packages clean
 
 help:
 	@echo "make demo   run Prism on the AWS emulator with JupyterLab (prints the URL to open)"
 	@echo "make test   run every test (unit, integration against moto, UI in Chromium)"
+	@echo "make bench  measure launch path, service overhead, many users, memory, extension, data browsing"
 
 setup: system-packages node_modules/.installed $(VENV)/.installed server/dist/.built jupyterlab_prism/labextension/package.json $(VENV)/.prism-installed
 
@@ -74,6 +75,11 @@ test-integration: setup
 
 test-ui: setup
 	cd ui-tests && PATH="$(VENV)/bin:$$PATH" npx playwright test
+
+# Benchmarks (bench/README.md): a table on stdout, bench/results/*.json; never part of `make test`.
+bench: setup
+	npx tsc --noEmit -p bench/tsconfig.json
+	PATH="$(VENV)/bin:$$PATH" node -r ./bench/register.js bench/run.ts $(BENCH)
 
 clean:
 	rm -rf lib server/dist jupyterlab_prism/labextension $(DEMO_DIR) node_modules/.installed $(VENV)/.prism-installed

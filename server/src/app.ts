@@ -30,6 +30,8 @@ import type {
 } from './domain/ports';
 import { shippedPriceBook, type PriceBook } from './domain/price-book';
 import { Resizer } from './domain/resize';
+import { withStorage } from './domain/costs';
+import { createStorageServices, type StoragePorts, type StorageServices } from './domain/storage-services';
 import { Timeline } from './domain/timeline';
 import { Volumes, type VolumeStore } from './domain/volumes';
 import { Workstations } from './domain/workstations';
@@ -54,6 +56,8 @@ import { callerRouter, healthRouter } from './http/routes/service';
 import { templatesRouter } from './http/routes/templates';
 import { templateAuthoringRouter } from './http/routes/template-authoring';
 import { volumesRouter } from './http/routes/volumes';
+import { snapshotsRouter } from './http/routes/snapshots';
+import { storageRouter } from './http/routes/storage';
 import type { Logger } from './logger';
 import {
   createRealtime,
@@ -78,6 +82,8 @@ export interface AppDeps {
   projects: ProjectStore & ProjectIdleStore;
   /** EFS volumes; absent where a harness has none (then /volumes and EFS attach are off). */
   volumes?: VolumeStore;
+  /** Snapshots, restores and EFS backups; absent where a harness has none (then /snapshots and /storage are off). */
+  storage?: StoragePorts;
   cloud: Cloud;
   catalog: VersionedTemplateCatalog;
   /** The community catalog; null (or absent) when PRISM_CATALOG_URL is not set. */
@@ -112,6 +118,8 @@ export interface PrismApp {
   idle: IdleWatch;
   /** Project budgets; its scheduler is started by whoever listens (service.ts). */
   budgets: Budgets;
+  /** Snapshots and backups; their schedulers are started by whoever listens (service.ts). */
+  storage?: StorageServices;
 }
 
 const CLOUD_HEALTH_TTL_MS = 30_000;
@@ -199,7 +207,20 @@ export function createApp(deps: AppDeps): PrismApp {
         cloud: deps.cloud,
         projects,
         clock: deps.clock,
-        logger: logger.child({ module: 'volumes' })
+        logger: logger.child({ module: 'volumes' }),
+        backups: { automaticBackupsOnCreate: async () => (await storage?.backups?.automaticBackupsOnCreate()) ?? false }
+      })
+    : undefined;
+  const storage: StorageServices | undefined = deps.storage
+    ? createStorageServices({
+        ports: deps.storage,
+        cloud: deps.cloud,
+        workstations: deps.store,
+        volumes: volumes && deps.volumes ? { service: volumes, store: deps.volumes } : undefined,
+        projects: { roleOf: (user, project) => projects.roleOf(user, project), projectsOf: projectIds },
+        prices,
+        clock: deps.clock,
+        logger: module => logger.child({ module })
       })
     : undefined;
 
@@ -229,7 +250,7 @@ export function createApp(deps: AppDeps): PrismApp {
   api.use(lifecycleRouter(new Resizer({ ...lifecycleDeps, runner, checkInstanceType: instanceTypeProblem, logger: logger.child({ module: 'resize' }) })));
   api.use(orphansRouter(new Orphans({ ...lifecycleDeps, clock: deps.clock, logger: logger.child({ module: 'orphans' }) })));
   api.use(keysRouter(new OwnerKeys({ cloud: deps.cloud, store: deps.store })));
-  api.use(costsRouter(workstations));
+  api.use(costsRouter(async user => (storage ? withStorage(workstations.costsOf(user), await storage.storage.costsOf(user)) : workstations.costsOf(user))));
   api.use(projectsRouter(projects, budgets));
   api.use(projectIdleRouter(projectIdle));
   api.use(budgetsRouter(budgets));
@@ -238,6 +259,10 @@ export function createApp(deps: AppDeps): PrismApp {
   api.use(auditRouter(audit));
   if (volumes) {
     api.use(volumesRouter(volumes));
+  }
+  if (storage) {
+    api.use(snapshotsRouter(storage.snapshots, storage.schedules, storage.backups));
+    api.use(storageRouter(storage.storage));
   }
   if (deps.awsSetup) {
     api.use(awsSetupRouter(deps.awsSetup.setup, cloudHealth.forget));
@@ -261,7 +286,7 @@ export function createApp(deps: AppDeps): PrismApp {
     allowedOrigins: deps.allowedOrigins,
     logger: logger.child({ module: 'realtime' })
   });
-  return { httpServer, api, io, runner, workstations, timeline, idle, budgets };
+  return { httpServer, api, io, runner, workstations, timeline, idle, budgets, storage };
 }
 
 /** `forget`: after the AWS profile or region changed, /health asks AWS again at once. */

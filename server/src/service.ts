@@ -32,6 +32,7 @@ import { SqliteAuditStore } from './store/sqlite-audit-store';
 import { SqliteCatalogStore } from './store/sqlite-catalog-store';
 import { SqliteMetricsStore } from './store/sqlite-metrics-store';
 import { SqliteProjectStore } from './store/sqlite-project-store';
+import { SqliteSnapshotStore } from './store/sqlite-snapshot-store';
 import { SqliteStore } from './store/sqlite-store';
 import { SqliteTemplateVersions } from './store/sqlite-template-versions';
 import { SqliteVolumeStore } from './store/sqlite-volume-store';
@@ -46,6 +47,10 @@ const REPORT_POLL_SECONDS = 5;
 const IDLE_CHECK_MS = 15_000;
 /** Budgets are checked every minute (and at once when one is set). */
 const BUDGET_CHECK_MS = 60_000;
+/** Snapshot schedules are checked this often (their periods are whole hours). */
+const SNAPSHOT_CHECK_MS = 5 * 60_000;
+/** Running EFS restores are checked this often. */
+const RESTORE_CHECK_MS = 30_000;
 
 export interface RunningService {
   app: PrismApp;
@@ -70,6 +75,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
   const metrics = new SqliteMetricsStore(path.join(config.dataDir, 'prism.sqlite'));
   const projects = new SqliteProjectStore(path.join(config.dataDir, 'prism.sqlite'));
   const volumes = new SqliteVolumeStore(path.join(config.dataDir, 'prism.sqlite'));
+  const snapshots = new SqliteSnapshotStore(path.join(config.dataDir, 'prism.sqlite'));
   const audit = new SqliteAuditStore(path.join(config.dataDir, 'prism.sqlite'));
   const catalog = await TemplateLibrary.open(config.templatesDir, templateVersions);
   for (const d of catalog.diagnostics) {
@@ -122,6 +128,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
     metrics,
     projects,
     volumes,
+    storage: { store: snapshots, snapshots: aws.snapshots, backups: aws.backups },
     audit,
     trustProxy: config.trustProxy,
     cloud,
@@ -173,6 +180,8 @@ export async function startService(configured: Config, logger: Logger): Promise<
   }
   app.idle.start(IDLE_CHECK_MS);
   app.budgets.start(BUDGET_CHECK_MS);
+  app.storage?.schedules.start(SNAPSHOT_CHECK_MS);
+  app.storage?.backups?.startFollowing(RESTORE_CHECK_MS);
   const stopPriceRefresh = pricing
     ? startPriceRefresh({
         book: prices,
@@ -208,6 +217,8 @@ export async function startService(configured: Config, logger: Logger): Promise<
       templateWatch.close();
       app.idle.stop();
       app.budgets.stop();
+      app.storage?.schedules.stop();
+      app.storage?.backups?.stopFollowing();
       stopPriceRefresh();
       clearInterval(activityCollection);
       const closed = new Promise(resolve => app.httpServer.close(resolve));
@@ -222,6 +233,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
       metrics.close();
       projects.close();
       volumes.close();
+      snapshots.close();
       audit.close();
       store.close();
     }

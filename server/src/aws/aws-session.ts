@@ -8,11 +8,13 @@
  * answers for another.
  */
 import type { Config } from '../config';
-import type { BootReportInbox, Cloud } from '../domain/ports';
+import type { BackupCloud, BootReportInbox, Cloud, SnapshotCloud } from '../domain/ports';
 import type { Logger } from '../logger';
+import { createBackupKeeper } from './backups';
 import { createS3BootReportInbox } from './boot-report-inbox';
 import { createAwsClients, destroyAwsClients, type AwsClients } from './clients';
 import { createAwsCloud } from './cloud';
+import { createSnapshotKeeper } from './snapshots';
 
 /** `profile` undefined: the SDK's standard chain (environment, AWS_PROFILE, SSO, instance role). */
 export interface AwsChoice {
@@ -25,6 +27,10 @@ export interface AwsSession {
   readonly cloud: Cloud;
   /** Forwards to the boot-report inbox of the current choice. */
   readonly inbox: BootReportInbox;
+  /** EBS snapshots and restored volumes, following the switch like `cloud`. */
+  readonly snapshots: SnapshotCloud;
+  /** EFS backups and sizes, following the switch like `cloud`. */
+  readonly backups: BackupCloud;
   /** The clients the service started with (the community catalog reads through them; it lives in its own bucket). */
   readonly startClients: AwsClients;
   region(): string;
@@ -39,6 +45,8 @@ interface Built {
   choice: AwsChoice;
   clients: AwsClients;
   cloud: Cloud;
+  snapshots: SnapshotCloud;
+  backups: BackupCloud;
   inbox: ReturnType<typeof createS3BootReportInbox>;
   reportBucket: () => Promise<string>;
 }
@@ -52,6 +60,8 @@ export function createAwsSession(deps: { config: Config; logger: Logger; choice:
       choice,
       clients,
       cloud: createAwsCloud({ clients, config, logger }),
+      snapshots: createSnapshotKeeper(clients, logger.child({ module: 'aws' })),
+      backups: createBackupKeeper(clients, logger.child({ module: 'aws' })),
       inbox,
       reportBucket: onceMade(() => inbox.ensureReportBucket())
     };
@@ -60,8 +70,12 @@ export function createAwsSession(deps: { config: Config; logger: Logger; choice:
   const everBuilt = [current];
   // A Proxy rather than a hand-written forwarder: every Cloud method, present and future, follows the switch.
   const cloud = new Proxy({} as Cloud, { get: (_target, key) => Reflect.get(current.cloud, key) as unknown });
+  const snapshots = new Proxy({} as SnapshotCloud, { get: (_target, key) => Reflect.get(current.snapshots, key) as unknown });
+  const backups = new Proxy({} as BackupCloud, { get: (_target, key) => Reflect.get(current.backups, key) as unknown });
   return {
     cloud,
+    snapshots,
+    backups,
     inbox: {
       fetch: (launchId, afterSeq) => current.inbox.fetch(launchId, afterSeq),
       publishDesired: (launchId, state) => current.inbox.publishDesired(launchId, state)

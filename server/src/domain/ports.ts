@@ -90,6 +90,8 @@ export interface FileSystemSpec {
   name: string;
   owner: string;
   project: string | null;
+  /** Turn on EFS's own automatic backups (where AWS Backup's plan does not cover Prism's volumes). */
+  automaticBackups?: boolean;
 }
 
 /** One user's way into a volume: their POSIX identity and their own root directory. */
@@ -312,4 +314,106 @@ export interface Caller {
 export interface IdentityProvider {
   /** The caller for a bearer token, or null when the token is not valid. */
   authenticate(token: string | undefined): Promise<Caller | null>;
+}
+
+/** An EBS snapshot Prism made, as EC2 describes it. */
+export interface CloudSnapshot {
+  /** Prism's id: the value of its `prism:snapshot` tag. */
+  snapshotId: string;
+  ebsSnapshotId: string;
+  state: 'pending' | 'completed' | 'error';
+  progress: string | null;
+  sizeGiB: number;
+  tags: Record<string, string>;
+}
+
+/** A snapshot of a workstation's root volume; `snapshotId` is Prism's id, tagged `prism:snapshot`. */
+export interface SnapshotSpec {
+  snapshotId: string;
+  instanceId: string;
+  description: string;
+  tags: Record<string, string>;
+}
+
+/** An EBS volume Prism made from a snapshot (tagged `prism:restore`). */
+export interface CloudEbsVolume {
+  /** Prism's restore id: the value of its `prism:restore` tag. */
+  restoreId: string;
+  volumeId: string;
+  sizeGiB: number;
+  /** EC2's state: creating, available, in-use, deleting, … */
+  state: string;
+  availabilityZone: string;
+  /** Instances it is attached to. */
+  attachedTo: string[];
+}
+
+export interface RestoreSnapshotSpec {
+  restoreId: string;
+  ebsSnapshotId: string;
+  availabilityZone: string;
+  tags: Record<string, string>;
+}
+
+/** EBS snapshots of workstations and the volumes restored from them (aws/snapshots.ts). */
+export interface SnapshotCloud {
+  /** Snapshots the instance's root volume; a snapshot already tagged with `snapshotId` is returned instead of a second one. */
+  snapshotRootVolume(spec: SnapshotSpec): Promise<CloudSnapshot & { availabilityZone: string }>;
+  /** Every snapshot carrying a `prism:snapshot` tag. */
+  findSnapshots(): Promise<CloudSnapshot[]>;
+  /** Deletes the snapshot only while it carries `prism:snapshot` = `snapshotId`; one already gone is fine. */
+  deleteSnapshot(ebsSnapshotId: string, snapshotId: string): Promise<void>;
+  /** A gp3 volume from the snapshot in the zone, made once per `restoreId`, returned once available. */
+  restoreSnapshot(spec: RestoreSnapshotSpec): Promise<CloudEbsVolume>;
+  /** Every volume carrying a `prism:restore` tag. */
+  findRestoredVolumes(): Promise<CloudEbsVolume[]>;
+  /** Deletes the volume only while it carries `prism:restore` = `restoreId`; one already gone is fine. */
+  deleteRestoredVolume(volumeId: string, restoreId: string): Promise<void>;
+}
+
+/** AWS Backup's daily plan for Prism's volumes: a vault, a plan, a selection by tag. */
+export interface BackupPlanSpec {
+  vault: string;
+  plan: string;
+  retentionDays: number;
+  /** Resources carrying this tag key (any value) are backed up. */
+  tagKey: string;
+}
+
+/** A recovery point of a file system, as AWS Backup lists it. */
+export interface CloudRecoveryPoint {
+  arn: string;
+  createdAt: string | null;
+  status: string;
+  sizeBytes: number | null;
+  expiresAt: string | null;
+  vault: string | null;
+}
+
+export interface CloudRestoreJob {
+  state: 'running' | 'completed' | 'failed';
+  /** The new file system, once completed. */
+  fileSystemId: string | null;
+  message: string | null;
+}
+
+/** EFS backups and metered sizes (aws/backups.ts). */
+export interface BackupCloud {
+  /** Whether AWS Backup answers in this account and region (backup:ListBackupVaults). */
+  awsBackupAvailable(): Promise<boolean>;
+  /** The vault, the plan and its tag selection, each made once. @throws when any cannot be made. */
+  ensureBackupPlan(spec: BackupPlanSpec): Promise<void>;
+  /** Whether EFS's own automatic backups are on for the file system. */
+  fileSystemBackupsEnabled(fileSystemId: string): Promise<boolean>;
+  /** Turns EFS's own automatic backups on (PutBackupPolicy ENABLED). */
+  enableFileSystemBackups(fileSystemId: string): Promise<void>;
+  /** @throws when AWS Backup cannot be asked (no API, no permission). */
+  listRecoveryPoints(fileSystemId: string): Promise<CloudRecoveryPoint[]>;
+  /** Starts restoring the recovery point into a new file system, once per `restoreId`; returns the job id. */
+  startRestore(spec: { restoreId: string; recoveryPointArn: string; fileSystemId: string }): Promise<string>;
+  restoreJob(jobId: string): Promise<CloudRestoreJob>;
+  /** Tags a restored file system as the volume `spec` and gives it the volumes' lifecycle policy. */
+  adoptFileSystem(fileSystemId: string, spec: FileSystemSpec): Promise<void>;
+  /** Metered sizes in bytes; a file system not found is absent. */
+  fileSystemSizes(fileSystemIds: string[]): Promise<Record<string, { standard: number; infrequentAccess: number }>>;
 }

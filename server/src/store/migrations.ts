@@ -148,5 +148,52 @@ export const MIGRATIONS: string[] = [
      body TEXT NOT NULL
    );
    CREATE INDEX sync_runs_by_sync ON sync_runs (sync_id, at);
-   CREATE INDEX sync_runs_by_status ON sync_runs (status);`
+   CREATE INDEX sync_runs_by_status ON sync_runs (status);`,
+  // Snapshots, their schedules, volumes restored from them, and EFS restores (docs/api.md, "Snapshots and backups").
+  `CREATE TABLE snapshots (
+     id TEXT PRIMARY KEY,
+     workstation_id TEXT NOT NULL,
+     workstation_name TEXT NOT NULL,
+     owner TEXT NOT NULL,
+     project TEXT,
+     ebs_snapshot_id TEXT,
+     size_gib REAL,
+     description TEXT NOT NULL,
+     trigger TEXT NOT NULL CHECK (trigger IN ('request', 'schedule')),
+     state TEXT NOT NULL,
+     progress TEXT,
+     availability_zone TEXT,
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX snapshots_by_workstation ON snapshots (workstation_id);
+   CREATE INDEX snapshots_by_owner ON snapshots (owner);
+   CREATE INDEX snapshots_by_project ON snapshots (project);
+   CREATE TABLE snapshot_schedules (
+     workstation_id TEXT PRIMARY KEY,
+     every_hours REAL NOT NULL,
+     keep INTEGER NOT NULL,
+     set_by TEXT NOT NULL,
+     set_at TEXT NOT NULL,
+     last_run_at TEXT
+   );
+   CREATE TABLE snapshot_restores (
+     id TEXT PRIMARY KEY,
+     volume_id TEXT,
+     snapshot_id TEXT NOT NULL,
+     workstation_id TEXT NOT NULL,
+     owner TEXT NOT NULL,
+     project TEXT,
+     availability_zone TEXT NOT NULL,
+     size_gib REAL NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE volume_restores (
+     volume_id TEXT PRIMARY KEY,
+     source_volume_id TEXT NOT NULL,
+     recovery_point TEXT NOT NULL,
+     job_id TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('running', 'completed', 'failed')),
+     message TEXT,
+     started_at TEXT NOT NULL
+   );`
 ];

@@ -1,0 +1,90 @@
+/**
+ * The real prism-server (the built server/dist) as its own process, as
+ * server/test/support/prism-process.ts starts it, but with its pid at hand
+ * for /proc and its log in a file rather than on the bench's table.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { emulatorEnv, freePort } from '../../server/test/support/moto';
+
+const VENV_BIN = path.resolve(__dirname, '..', '..', '.venv', 'bin');
+const SERVER_BIN = path.resolve(__dirname, '..', '..', 'server', 'bin', 'prism-server.js');
+/** A `jupyter` that only answers HTTP (see fleet/jupyter). */
+const FLEET_BIN = path.resolve(__dirname, '..', 'fleet');
+export const BENCH_TOKEN = 'bench-token';
+
+export interface BenchService {
+  pid: number;
+  url: string;
+  dataDir: string;
+  api(route: string, init?: RequestInit & { token?: string }): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  /** Where the AWS SDK goes: moto, or the fault proxy in front of it. */
+  awsEndpoint: string;
+  /** Run emulated workstations with the stand-in Jupyter instead of a real one (scale runs). */
+  standInJupyter?: boolean;
+  /** A data folder to reuse (a seeded one); default: a new empty one. */
+  dataDir?: string;
+  env?: Record<string, string>;
+}
+
+export async function startService(options: ServiceOptions): Promise<BenchService> {
+  const port = await freePort();
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'prism-bench-'));
+  const logFile = path.join(dataDir, 'service.log');
+  const log = fs.openSync(logFile, 'a');
+  const pathDirs = [...(options.standInJupyter ? [FLEET_BIN] : []), VENV_BIN, process.env.PATH ?? ''];
+  const child: ChildProcess = spawn(process.execPath, [SERVER_BIN], {
+    env: {
+      ...process.env,
+      ...emulatorEnv(options.awsEndpoint),
+      PATH: pathDirs.join(path.delimiter),
+      PRISM_PORT: String(port),
+      PRISM_DATA_DIR: dataDir,
+      PRISM_EMULATED_BOOT: '1',
+      PRISM_TOKEN: BENCH_TOKEN,
+      PRISM_LOG_LEVEL: 'warn',
+      ...options.env
+    },
+    stdio: ['ignore', log, log]
+  });
+  fs.closeSync(log);
+  const url = `http://127.0.0.1:${port}/`;
+  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
+  const api = (route: string, init: RequestInit & { token?: string } = {}): Promise<Response> => {
+    const { token = BENCH_TOKEN, ...rest } = init;
+    return fetch(`${url}api/v1${route}`, {
+      ...rest,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...rest.headers }
+    });
+  };
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`prism-server exited at start; see ${logFile}`);
+    try {
+      if ((await api('/health')).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (i > 300) throw new Error(`prism-server did not answer in 60 s; see ${logFile}`);
+    await new Promise(resolve => setTimeout(resolve, 200));
+  }
+  return {
+    pid: child.pid as number,
+    url,
+    dataDir,
+    api,
+    async stop() {
+      if (child.exitCode !== null) return;
+      // SIGTERM: the service halts its emulated workstations on the way out.
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+}
