@@ -45,6 +45,7 @@ export function createVolumeKeeper(clients: AwsClients, workstationGroup: () => 
           CreationToken: spec.volumeId,
           Encrypted: true,
           PerformanceMode: 'generalPurpose',
+          ...(spec.automaticBackups && { Backup: true }),
           Tags: [
             { Key: 'Name', Value: `prism-${spec.name}` },
             { Key: VOLUME_TAG, Value: spec.volumeId },

@@ -222,4 +222,21 @@ export interface CostReport {
   byUser: Record<string, CostTotal>;
   byProject: Record<string, CostTotal>;
   total: CostTotal;
+  /** The caller's stored data (EFS volumes, snapshots, restored EBS volumes); counted in `byUser`, `byProject` and `total`. */
+  storage?: StorageCost[];
+}
+
+/** One stored thing's share of the month (GET /costs, `storage`). */
+export interface StorageCost {
+  kind: 'volume' | 'snapshot' | 'ebs-volume';
+  id: string;
+  name: string;
+  owner: string;
+  project: string | null;
+  /** The workstation a snapshot is of; null for volumes. */
+  workstationId: string | null;
+  monthlyCost: number;
+  /** Month to date, from when it was made (or the month began), at its present size. */
+  spend: number;
+  projectedMonthEnd: number;
 }

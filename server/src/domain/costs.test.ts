@@ -1,5 +1,5 @@
 import type { WorkstationRecord } from './ports';
-import { costReport } from './costs';
+import { costReport, withStorage } from './costs';
 import { SqliteStore } from '../store/sqlite-store';
 
 const at = (iso: string): Date => new Date(iso);
@@ -111,5 +111,19 @@ describe('costs', () => {
     });
     // Totals add the cents each workstation shows, so the figures on screen add up.
     expect(report.byProject.genomics.spend).toBe(1.64);
+  });
+
+  it('adds stored data to the user, project and total, and lists each line', () => {
+    const store = storeWith([record({ project: 'genomics' })], [['ws-1', 'running', '2026-11-01T00:00:00.000Z']]);
+    const report = costReport(store, store.listAll(), () => 0, { now: () => at('2026-11-01T10:00:00.000Z') });
+    const snapshot = { kind: 'snapshot' as const, id: 'snapshot-1', name: 'thesis', owner: 'ada', project: 'genomics', workstationId: 'ws-1', monthlyCost: 1.5, spend: 0.02, projectedMonthEnd: 1.5 };
+    const volume = { kind: 'volume' as const, id: 'vol-1', name: 'scratch', owner: 'ada', project: null, workstationId: null, monthlyCost: 3, spend: 0.04, projectedMonthEnd: 3 };
+    const withIt = withStorage(report, [snapshot, volume]);
+    expect(withIt.storage).toEqual([snapshot, volume]);
+    expect(withIt.byUser.ada).toEqual({ spend: 0.88, projectedMonthEnd: report.byUser.ada.projectedMonthEnd + 4.5, savings: 0 });
+    expect(withIt.byProject.genomics).toMatchObject({ spend: 0.84, projectedMonthEnd: Number((report.byProject.genomics.projectedMonthEnd + 1.5).toFixed(2)) });
+    expect(withIt.total.spend).toBe(0.88);
+    // The workstation's own line is unchanged: storage is beside it, not in it.
+    expect(withIt.workstations).toEqual(report.workstations);
   });
 });

@@ -3,7 +3,7 @@
  * to the month's end if nothing changes, and what stopping saved. Compute is
  * billed while running; the root volume (gp3) is billed until terminated.
  */
-import type { CostReport, CostTotal, WorkstationCost } from '../contract/api';
+import type { CostReport, CostTotal, StorageCost, WorkstationCost } from '../contract/api';
 import type { WorkstationEvent, WorkstationState } from '../contract/events';
 import type { Clock, WorkstationRecord, WorkstationStore } from './ports';
 import { TABLE_GP3_USD_PER_GIB_MONTH, type PriceBook } from './price-book';
@@ -52,6 +52,26 @@ export function costReport(
     byUser: totalsBy(workstations, w => w.owner),
     byProject: totalsBy(workstations.filter(w => w.project), w => w.project as string),
     total: sum(workstations)
+  };
+}
+
+/** The report with stored data added: its lines, and its spend and projection in the totals (storage saves nothing). */
+export function withStorage(report: CostReport, storage: StorageCost[]): CostReport {
+  const add = (total: CostTotal | undefined, lines: StorageCost[]): CostTotal => ({
+    spend: cents((total?.spend ?? 0) + lines.reduce((s, l) => s + l.spend, 0)),
+    projectedMonthEnd: cents((total?.projectedMonthEnd ?? 0) + lines.reduce((s, l) => s + l.projectedMonthEnd, 0)),
+    savings: total?.savings ?? 0
+  });
+  const grouped = (key: (line: StorageCost) => string | null, totals: Record<string, CostTotal>): Record<string, CostTotal> => {
+    const keys = new Set([...Object.keys(totals), ...storage.flatMap(l => (key(l) === null ? [] : [key(l) as string]))]);
+    return Object.fromEntries([...keys].map(k => [k, add(totals[k], storage.filter(l => key(l) === k))]));
+  };
+  return {
+    ...report,
+    storage,
+    byUser: grouped(l => l.owner, report.byUser),
+    byProject: grouped(l => l.project, report.byProject),
+    total: add(report.total, storage)
   };
 }
 

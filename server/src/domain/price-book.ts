@@ -5,7 +5,7 @@
  * earlier refresh) in use.
  */
 import type { Clock, DomainLogger } from './ports';
-import { PRICE_TABLE_DATE, pricePerHour as tablePricePerHour } from './price-table';
+import { PRICE_TABLE_DATE, pricePerHour as tablePricePerHour, storagePrices as tableStoragePrices, type StorageTablePrices } from './price-table';
 
 /** gp3 storage, USD per GiB-month, as the price table has it (us-east-1, us-east-2, us-west-2). */
 export const TABLE_GP3_USD_PER_GIB_MONTH = 0.08;
@@ -17,6 +17,8 @@ export interface PriceBook {
   pricePerHour(instanceType: string): number | null;
   /** gp3 storage, USD per GiB-month. */
   gp3UsdPerGiBMonth(): number;
+  /** EFS and snapshot storage, USD per GB-month (gp3 as `gp3UsdPerGiBMonth`); null where the table has no storage prices. */
+  storagePrices(): StorageTablePrices | null;
   /** The date the prices are of: the day of the last refresh, else the shipped table's date. */
   date(): string;
 }
@@ -46,6 +48,11 @@ export class RefreshablePriceBook implements PriceBook {
 
   gp3UsdPerGiBMonth(): number {
     return this.refreshed?.gp3UsdPerGiBMonth ?? TABLE_GP3_USD_PER_GIB_MONTH;
+  }
+
+  storagePrices(): StorageTablePrices | null {
+    const table = tableStoragePrices(this.region);
+    return table && { ...table, gp3: this.gp3UsdPerGiBMonth() };
   }
 
   date(): string {

@@ -60,6 +60,25 @@ const TABLE: Record<string, InstanceTypeFacts> = {
   'g5.4xlarge': { vcpus: 16, memoryGiB: 64, usdPerHour: 1.624 }
 };
 
+/**
+ * Storage, USD per GB-month, on the same date: EFS Standard and Infrequent
+ * Access (regional file systems), EBS snapshots (standard tier) and gp3. The
+ * three priced regions publish the same storage prices.
+ */
+export interface StorageTablePrices {
+  efsStandard: number;
+  efsInfrequentAccess: number;
+  ebsSnapshot: number;
+  gp3: number;
+}
+
+const STORAGE: StorageTablePrices = { efsStandard: 0.3, efsInfrequentAccess: 0.016, ebsSnapshot: 0.05, gp3: 0.08 };
+
+/** Storage prices in `region`, or null where the table has none. */
+export function storagePrices(region: string): StorageTablePrices | null {
+  return PRICED_REGIONS.has(region) ? { ...STORAGE } : null;
+}
+
 export function instanceTypeFacts(instanceType: string): InstanceTypeFacts | undefined {
   return TABLE[instanceType];
 }

@@ -39,6 +39,8 @@ export interface VolumesDeps {
   projects: Pick<Projects, 'require' | 'listProjects' | 'roleOf'>;
   clock: Clock;
   logger: DomainLogger;
+  /** Whether a new file system turns on EFS's own backups (backups.ts); off when absent. */
+  backups?: { automaticBackupsOnCreate(): Promise<boolean> };
 }
 
 const UID_BASE = 10_000;
@@ -72,7 +74,8 @@ export class Volumes {
       createdAt: clock.now().toISOString()
     };
     store.insertVolume(volume);
-    const fileSystemId = await cloud.createFileSystem({ volumeId: volume.id, name: volume.name, owner: user, project: volume.project });
+    const automaticBackups = (await this.deps.backups?.automaticBackupsOnCreate()) ?? false;
+    const fileSystemId = await cloud.createFileSystem({ volumeId: volume.id, name: volume.name, owner: user, project: volume.project, automaticBackups });
     store.setFileSystem(volume.id, fileSystemId);
     await cloud.ensureMountTargets(fileSystemId);
     logger.info({ volume: volume.id, fileSystemId, owner: user }, 'volume created');
