@@ -13,6 +13,7 @@ import {
 import { LAUNCH_PHASES, type ProgressEvent, type WorkstationEvent } from '../src/contract/events';
 import type { Connection, Workstation } from '../src/contract/api';
 import type { CostReport } from '../src/contract/api';
+import { decodeUserData, USER_DATA_LIMIT_BYTES } from '../src/aws/user-data';
 import { emulatorEc2 } from './support/moto';
 import { startPrism, type TestPrism } from './support/prism';
 
@@ -103,7 +104,9 @@ describe.each(['arm64', 'x86_64'] as const)('a launch on %s', arch => {
     const attribute = await ec2.send(
       new DescribeInstanceAttributeCommand({ InstanceId: instance.InstanceId, Attribute: 'userData' })
     );
-    const userData = Buffer.from(attribute.UserData!.Value!, 'base64').toString('utf8');
+    // EC2 takes at most 16 KiB of user data: it travels gzipped.
+    expect(Buffer.from(attribute.UserData!.Value!, 'base64').length).toBeLessThanOrEqual(USER_DATA_LIMIT_BYTES);
+    const userData = decodeUserData(attribute.UserData!.Value!);
     expect(userData.startsWith('#cloud-config')).toBe(true);
     expect(userData).toContain(id);
     expect(userData).toContain('/opt/prism/bootstrap.sh');

@@ -9,6 +9,7 @@
 import { DescribeInstanceAttributeCommand, DescribeInstancesCommand, EC2Client, type Instance } from '@aws-sdk/client-ec2';
 import { GetInstanceProfileCommand, GetRoleCommand, GetRolePolicyCommand, IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { decodeUserData } from '../src/aws/user-data';
 import type { Health, Workstation } from '../src/contract/api';
 import type { WorkstationEvent } from '../src/contract/events';
 import { startPrism, type TestPrism } from './support/prism';
@@ -92,7 +93,7 @@ describe('a launch that reports through S3', () => {
     const userData = await moto.ec2.send(
       new DescribeInstanceAttributeCommand({ InstanceId: workstation.instanceId as string, Attribute: 'userData' })
     );
-    const script = Buffer.from(userData.UserData?.Value ?? '', 'base64').toString('utf8');
+    const script = decodeUserData(userData.UserData?.Value ?? '');
     expect(script).toContain('aws s3 cp');
     // Neither the bootstrap nor the idle agent is given a phone-home address.
     expect(script).not.toMatch(/REPORT_URL=/);

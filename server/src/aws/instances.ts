@@ -37,6 +37,7 @@ import type { AwsClients } from './clients';
 import { awsCall, toPrismError } from './errors';
 import type { ImageResolver } from './images';
 import { whileProfilePropagates } from './profile-propagation';
+import { decodeUserData, encodeUserData } from './user-data';
 
 export const LAUNCH_TAG = 'prism:launch';
 export const OWNER_TAG = 'prism:owner';
@@ -89,6 +90,7 @@ export function createInstances(clients: AwsClients, images: ImageResolver, logg
 
   async function run(spec: RunInstanceSpec): Promise<CloudInstance> {
     const log = logger.child({ workstation: spec.launchId });
+    const userData = encodeUserData(spec.userData);
     const image = await images.describe(spec.imageId);
     const tags = Object.entries(spec.tags).map(([Key, Value]) => ({ Key, Value }));
     let found: CloudInstance | undefined;
@@ -109,7 +111,7 @@ export function createInstances(clients: AwsClients, images: ImageResolver, logg
             KeyName: spec.keyName,
             ...(spec.instanceProfile && { IamInstanceProfile: { Name: spec.instanceProfile } }),
             ...(spec.hibernation && { HibernationOptions: { Configured: true } }),
-            UserData: Buffer.from(spec.userData, 'utf8').toString('base64'),
+            UserData: userData,
             BlockDeviceMappings: [
               {
                 DeviceName: image.rootDeviceName,
@@ -196,7 +198,7 @@ export function createInstances(clients: AwsClients, images: ImageResolver, logg
     const answer = await awsCall('ec2:DescribeInstanceAttribute', () =>
       clients.ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: instanceId, Attribute: 'userData' }))
     );
-    return Buffer.from(answer.UserData?.Value ?? '', 'base64').toString('utf8');
+    return decodeUserData(answer.UserData?.Value ?? '');
   }
 
   return { find, describe, run, waitUntilRunning, stop, start, changeType, growRootVolume, terminate, readUserData };
