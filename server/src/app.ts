@@ -34,6 +34,7 @@ import { withStorage } from './domain/costs';
 import { createStorageServices, type StoragePorts, type StorageServices } from './domain/storage-services';
 import { Timeline } from './domain/timeline';
 import { Volumes, type VolumeStore } from './domain/volumes';
+import { createDatasetServices, type DatasetPorts, type DatasetServices } from './domain/dataset-services';
 import { Workstations } from './domain/workstations';
 import { auditMiddleware } from './http/audit-middleware';
 import { requireCaller } from './http/auth';
@@ -56,6 +57,7 @@ import { callerRouter, healthRouter } from './http/routes/service';
 import { templatesRouter } from './http/routes/templates';
 import { templateAuthoringRouter } from './http/routes/template-authoring';
 import { volumesRouter } from './http/routes/volumes';
+import { datasetsRouter } from './http/routes/datasets';
 import { snapshotsRouter } from './http/routes/snapshots';
 import { storageRouter } from './http/routes/storage';
 import type { Logger } from './logger';
@@ -82,6 +84,8 @@ export interface AppDeps {
   projects: ProjectStore & ProjectIdleStore;
   /** EFS volumes; absent where a harness has none (then /volumes and EFS attach are off). */
   volumes?: VolumeStore;
+  /** Named S3 datasets and their objects; absent where a harness has none (then /datasets and named datasets at launch are off). */
+  datasets?: DatasetPorts;
   /** Snapshots, restores and EFS backups; absent where a harness has none (then /snapshots and /storage are off). */
   storage?: StoragePorts;
   cloud: Cloud;
@@ -132,6 +136,8 @@ export function createApp(deps: AppDeps): PrismApp {
   let idle: IdleWatch | undefined;
   let metrics: MetricsRecorder | undefined;
   let volumes: Volumes | undefined;
+  let datasets: DatasetServices | undefined;
+  const datasetLookup = deps.datasets ? (user: string, name: string) => (datasets as DatasetServices).datasets.namedDataset(user, name) : undefined;
   const runner = new LaunchRunner({
     store: deps.store,
     cloud: deps.cloud,
@@ -143,6 +149,7 @@ export function createApp(deps: AppDeps): PrismApp {
     logger: logger.child({ module: 'launch' }),
     settings: deps.launch,
     attachVolume: deps.volumes ? (owner, id) => (volumes as Volumes).attachVolume(owner, id) : undefined,
+    dataset: datasetLookup,
     onActivity: (id, activity) => {
       void idle?.observe(id, activity);
       metrics?.record(id, activity);
@@ -178,7 +185,8 @@ export function createApp(deps: AppDeps): PrismApp {
     logger: logger.child({ module: 'workstations' }),
     region: deps.region,
     prices,
-    projects: projectAccess(projects, budgets)
+    projects: projectAccess(projects, budgets),
+    dataset: datasetLookup
   });
   const projectIdle = new ProjectIdleRules({ projects, store: deps.projects, clock: deps.clock, logger: logger.child({ module: 'projects' }) });
   idle = new IdleWatch({
@@ -200,6 +208,9 @@ export function createApp(deps: AppDeps): PrismApp {
     prices
   });
 
+  datasets = deps.datasets
+    ? createDatasetServices({ ports: deps.datasets, workstations: deps.store, projects, clock: deps.clock, logger: logger.child({ module: 'datasets' }) })
+    : undefined;
   volumes = deps.volumes
     ? new Volumes({
         store: deps.volumes,
@@ -257,6 +268,9 @@ export function createApp(deps: AppDeps): PrismApp {
   api.use(metricsRouter(metrics));
   api.use(catalogRouter(deps.community ?? null));
   api.use(auditRouter(audit));
+  if (datasets) {
+    api.use(datasetsRouter(datasets.datasets, datasets.browser, datasets.uploads));
+  }
   if (volumes) {
     api.use(volumesRouter(volumes));
   }

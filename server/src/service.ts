@@ -36,6 +36,8 @@ import { SqliteSnapshotStore } from './store/sqlite-snapshot-store';
 import { SqliteStore } from './store/sqlite-store';
 import { SqliteTemplateVersions } from './store/sqlite-template-versions';
 import { SqliteVolumeStore } from './store/sqlite-volume-store';
+import { SqliteDatasetStore } from './store/sqlite-dataset-store';
+import { createDatasetObjects } from './aws/dataset-objects';
 import { createTemplateAuthoring } from './templates/template-authoring';
 import { TemplateLibrary } from './templates/template-library';
 import { watchTemplates } from './templates/watch-templates';
@@ -75,6 +77,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
   const metrics = new SqliteMetricsStore(path.join(config.dataDir, 'prism.sqlite'));
   const projects = new SqliteProjectStore(path.join(config.dataDir, 'prism.sqlite'));
   const volumes = new SqliteVolumeStore(path.join(config.dataDir, 'prism.sqlite'));
+  const datasets = new SqliteDatasetStore(path.join(config.dataDir, 'prism.sqlite'));
   const snapshots = new SqliteSnapshotStore(path.join(config.dataDir, 'prism.sqlite'));
   const audit = new SqliteAuditStore(path.join(config.dataDir, 'prism.sqlite'));
   const catalog = await TemplateLibrary.open(config.templatesDir, templateVersions);
@@ -128,6 +131,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
     metrics,
     projects,
     volumes,
+    datasets: { store: datasets, objects: createDatasetObjects(() => aws.clients()) },
     storage: { store: snapshots, snapshots: aws.snapshots, backups: aws.backups },
     audit,
     trustProxy: config.trustProxy,
@@ -233,6 +237,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
       metrics.close();
       projects.close();
       volumes.close();
+      datasets.close();
       snapshots.close();
       audit.close();
       store.close();

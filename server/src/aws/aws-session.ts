@@ -33,6 +33,8 @@ export interface AwsSession {
   readonly backups: BackupCloud;
   /** The clients the service started with (the community catalog reads through them; it lives in its own bucket). */
   readonly startClients: AwsClients;
+  /** The clients of the current choice (dataset objects live in researchers' buckets, reached with the chosen credentials). */
+  clients(): AwsClients;
   region(): string;
   /** The current account and region's report bucket, made once per choice; a failure is tried again at the next call. */
   reportBucket(): Promise<string>;
@@ -81,6 +83,7 @@ export function createAwsSession(deps: { config: Config; logger: Logger; choice:
       publishDesired: (launchId, state) => current.inbox.publishDesired(launchId, state)
     },
     startClients: current.clients,
+    clients: () => current.clients,
     region: () => current.choice.region,
     reportBucket: () => current.reportBucket(),
     switchTo(choice) {

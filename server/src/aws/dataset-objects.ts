@@ -13,8 +13,8 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
-  UploadPartCommand,
-  paginateListParts
+  ListPartsCommand,
+  UploadPartCommand
 } from '@aws-sdk/client-s3';
 import type { DatasetObjects, ListedObject, ObjectStart } from '../domain/dataset-objects';
 import { PermissionDeniedError, PrismError } from '../domain/errors';
@@ -118,11 +118,17 @@ export function createDatasetObjects(clients: () => AwsClients): DatasetObjects 
 
     async uploadedParts(bucket, key, uploadId) {
       const parts: { partNumber: number; etag: string; size: number }[] = [];
-      await call('s3:ListMultipartUploadParts', bucket, key, async () => {
-        for await (const page of paginateListParts({ client: s3() }, { Bucket: bucket, Key: key, UploadId: uploadId })) {
-          for (const part of page.Parts ?? []) parts.push({ partNumber: part.PartNumber ?? 0, etag: unquote(part.ETag), size: part.Size ?? 0 });
-        }
-      });
+      // By hand, not paginateListParts: that follows NextPartNumberMarker alone, which an
+      // answer that is not truncated may still carry (moto's does), and so never ends.
+      let marker: string | undefined;
+      for (;;) {
+        const page = await call('s3:ListMultipartUploadParts', bucket, key, () =>
+          s3().send(new ListPartsCommand({ Bucket: bucket, Key: key, UploadId: uploadId, ...(marker !== undefined && { PartNumberMarker: marker }) }))
+        );
+        for (const part of page.Parts ?? []) parts.push({ partNumber: part.PartNumber ?? 0, etag: unquote(part.ETag), size: part.Size ?? 0 });
+        if (!page.IsTruncated || !page.NextPartNumberMarker || page.NextPartNumberMarker === marker) break;
+        marker = page.NextPartNumberMarker;
+      }
       return parts;
     },
 

@@ -233,8 +233,25 @@ mount_dataset() {
   local options=(--region "$REGION" --allow-other --uid "$owner_uid" --gid "$owner_gid")
   if [[ $access == read-only ]]; then options+=(--read-only); else options+=(--allow-delete); fi
   if [[ -n $prefix ]]; then options+=(--prefix "$prefix"); fi
-  run mount-s3 "${'${options[@]}'}" "$bucket" "$mount_point"
+  if [[ $DRY_RUN == 1 ]]; then check_emulated_bucket "$bucket" "$prefix" || return 1; fi
+  run mount-s3 "${'${options[@]}'}" "$bucket" "$mount_point" || { log_line "could not mount s3://$bucket/$prefix at $4"; return 1; }
   emulated_mount "$mount_point"
+  log_line "mounted s3://$bucket/$prefix at $4 ($access)"
+}
+
+# A dry run mounts nothing, so it checks what mount-s3 checks first: that the prefix can be
+# listed, here at the emulator's endpoint. A dataset whose bucket is gone fails as on AWS.
+check_emulated_bucket() {
+  local answer
+  if ! command -v aws >/dev/null; then
+    log_line "emulated: no aws CLI here, so s3://$1/$2 is not checked"
+    return 0
+  fi
+  if ! answer=$(aws s3api list-objects-v2 --bucket "$1" --prefix "$2" --max-items 1 --region "$REGION" \
+      ${'${PRISM_AWS_ENDPOINT:+--endpoint-url "$PRISM_AWS_ENDPOINT"}'} 2>&1 >/dev/null); then
+    log_line "cannot reach s3://$1/$2: $(printf '%s\n' "$answer" | tail -n 1)"
+    return 1
+  fi
 }
 
 # EFS through the owner's access point, with the EFS mount helper (TLS in transit).

@@ -13,7 +13,7 @@ import { checkDeclaredServices } from './health-check';
 import type { Activity } from './idle';
 import { hibernationRootVolumeGiB, hibernationSupport, type HibernationSupport } from './hibernation';
 import { archMismatch, bootReportRefused, bootTimeout, templateGone, toProblem } from './launch-problems';
-import { describeAccess, describeStorage, prepareStorage, s3Mounts, type PreparedStorage } from './launch-storage';
+import { datasetMounts, describeAccess, describeStorage, prepareStorage, type DatasetLookup, type PreparedStorage } from './launch-storage';
 import { launchTags } from './launch-tags';
 import { PrismError } from './errors';
 import type {
@@ -65,6 +65,8 @@ export interface LaunchDeps {
   onStorageReport?: (id: string, report: BootReport) => void;
   /** The owner's access point on an EFS volume (domain/volumes.ts); absent: EFS volumes cannot be attached. */
   attachVolume?: (owner: string, volumeId: string) => Promise<VolumeMount>;
+  /** A registered dataset the owner may use (domain/datasets.ts); absent: named datasets cannot be attached. */
+  dataset?: DatasetLookup;
 }
 
 class LaunchCancelled extends Error {}
@@ -205,7 +207,7 @@ export class LaunchRunner {
 
   private async prepareAndRun(record: WorkstationRecord): Promise<WorkstationRecord> {
     const begin = preparationOrder(this.deps.settings.sequential === true);
-    const storage = begin(() => prepareStorage(this.deps.cloud, this.deps.settings, record));
+    const storage = begin(() => prepareStorage(this.deps.cloud, this.deps.settings, record, this.deps.dataset));
     try {
       return await this.prepareAndRunWith(record, storage, begin);
     } catch (error) {
@@ -232,12 +234,12 @@ export class LaunchRunner {
     timeline.progress(id, 'prepare-network', 'Preparing the security group and your SSH key…');
     const [securityGroupId, key] = await network;
     this.assertLive(id);
-    timeline.progress(id, 'prepare-storage', describeStorage(record));
+    timeline.progress(id, 'prepare-storage', describeStorage(record, this.deps.dataset));
     const prepared = await storage;
     const mounts = await volumes;
     this.assertLive(id);
     if (prepared.instanceProfile) {
-      timeline.log(id, `instance profile ${prepared.instanceProfile}: ${describeAccess(record, prepared.report.bucket)}`);
+      timeline.log(id, `instance profile ${prepared.instanceProfile}: ${describeAccess(record, prepared.report.bucket, this.deps.dataset)}`);
     }
     mounts.forEach(m => timeline.log(id, `volume ${m.volume}: ${m.fileSystemId} through access point ${m.accessPointId} at ${m.mountPoint}`));
     return this.runWorkstation(record, template, machine, { securityGroupId, key, volumes: mounts, ...prepared });
@@ -305,7 +307,7 @@ export class LaunchRunner {
       region: this.deps.settings.region,
       report: { ...report, token: record.bootToken },
       jupyterToken: record.jupyterToken,
-      datasets: s3Mounts(record),
+      datasets: datasetMounts(record, this.deps.dataset),
       volumes: prepared.volumes,
       parameters: record.parameters
     });

@@ -14,6 +14,7 @@ import { cannotHibernate } from './hibernation';
 import { planLaunch } from './launch-plan';
 import { catalogFor } from './template-visibility';
 import type { LaunchRunner } from './launch';
+import { namedDatasets, type DatasetLookup } from './launch-storage';
 import type {
   Clock,
   Cloud,
@@ -44,6 +45,8 @@ export interface WorkstationsDeps {
   prices?: PriceBook;
   /** Project roles and budgets; without it (domain unit tests), a project is only a label and workstations are their owner's only. */
   projects?: ProjectAccess;
+  /** Registered datasets (domain/datasets.ts); absent: a launch cannot name one. */
+  dataset?: DatasetLookup;
 }
 
 /** What Workstations asks of projects (projects.ts, budgets.ts). */
@@ -66,6 +69,8 @@ export class Workstations {
     // A project's templates launch only for those in it; to anyone else they do not exist.
     const visible = access ? catalogFor(catalog, project => access.roleOf(owner, project) !== null) : catalog;
     const plan = planLaunch(visible, request, store.listByOwner(owner));
+    // An unknown dataset, or one the owner may not see, stops the launch before anything is recorded.
+    namedDatasets(owner, request.datasets ?? [], this.deps.dataset);
     const now = clock.now().toISOString();
     const record: WorkstationRecord = {
       id: `ws-${crypto.randomUUID()}`,

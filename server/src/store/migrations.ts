@@ -195,5 +195,32 @@ export const MIGRATIONS: string[] = [
      state TEXT NOT NULL CHECK (state IN ('running', 'completed', 'failed')),
      message TEXT,
      started_at TEXT NOT NULL
-   );`
+   );`,
+  // Named S3 datasets and the uploads into them (docs/api.md, "Datasets"); an upload outlives a restart.
+  `CREATE TABLE datasets (
+     name TEXT PRIMARY KEY,
+     description TEXT NOT NULL,
+     bucket TEXT NOT NULL,
+     prefix TEXT NOT NULL,
+     read_only INTEGER NOT NULL,
+     project TEXT,
+     registered_by TEXT NOT NULL,
+     registered_at TEXT NOT NULL
+   );
+   CREATE INDEX datasets_by_project ON datasets (project);
+   CREATE TABLE dataset_uploads (
+     id TEXT PRIMARY KEY,
+     dataset TEXT NOT NULL,
+     path TEXT NOT NULL,
+     bucket TEXT NOT NULL,
+     s3_key TEXT NOT NULL,
+     s3_upload_id TEXT NOT NULL,
+     owner TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     part_size INTEGER NOT NULL,
+     parts INTEGER NOT NULL,
+     content_type TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX dataset_uploads_by_dataset ON dataset_uploads (dataset);`
 ];

@@ -15,7 +15,8 @@ const DatasetSchema = z.union([
       readOnly: z.boolean().optional()
     })
   }).strict(),
-  z.object({ efs: z.object({ volume: z.string().min(1) }) }).strict()
+  z.object({ efs: z.object({ volume: z.string().min(1) }) }).strict(),
+  z.object({ dataset: z.string().min(1).max(100) }).strict()
 ]);
 
 export const LaunchRequestSchema = z
