@@ -50,5 +50,4 @@ test('an admin finds a project change and a refused stop in the audit log, filte
   expect(lines[0]).toBe('seq,at,user,action,object,status,code,address');
   expect(lines.slice(1).every(line => line.includes(',404,'))).toBe(true);
   expect(lines.some(line => line.includes('POST /instances/:id/stop,ws-not-there,404,WORKSTATION_NOT_FOUND'))).toBe(true);
-
 });
