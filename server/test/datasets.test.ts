@@ -366,7 +366,11 @@ describe('at launch', () => {
 
     const failed = await launchAndSettle(CAROL, 'doomed-mount', [{ dataset: 'doomed' }]);
     expect(failed).toMatchObject({ phase: 'failed', state: 'failed' });
-    expect(failed.error).toMatchObject({ code: 'BOOTSTRAP_FAILED', detail: expect.stringContaining('cannot reach s3://doomed-bucket/') });
+    expect(failed.error).toMatchObject({
+      code: 'BOOTSTRAP_FAILED',
+      detail: expect.stringContaining('cannot reach s3://doomed-bucket/'),
+      hint: expect.stringContaining('dataset could not be mounted')
+    });
     expect(failed.error?.detail).toContain('NoSuchBucket');
   }, 150_000);
 });

@@ -66,7 +66,9 @@ export function bootstrapFailed(report: BootReport): PrismError {
     502,
     'The workstation’s setup failed',
     report.message ?? `The step '${report.step ?? 'unknown'}' failed.`,
-    'Read the boot log above for the failing command; fix the template or pick another size, then relaunch.'
+    report.step === 'datasets'
+      ? "A dataset could not be mounted: check that its bucket and prefix still exist (GET /datasets, or the s3:// address given) and that they are in this account's reach, then relaunch."
+      : 'Read the boot log above for the failing command; fix the template or pick another size, then relaunch.'
   );
 }
 
