@@ -3,9 +3,10 @@
  */
 import { io, Socket } from 'socket.io-client';
 
-import type {
-  ClientToServerEvents,
-  ServerToClientEvents
+import {
+  EventCursor,
+  type ClientToServerEvents,
+  type ServerToClientEvents
 } from '../../server/src/contract/events';
 import type { PrismApi } from './api';
 
@@ -20,15 +21,23 @@ export type PrismSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
  * browser's Jupyter cookie (or Jupyter's token in the query, when Jupyter
  * itself would append it to websockets) and the proxy adds the service
  * token; a service at `serviceUrl` gets its own token in `auth`.
+ *
+ * After a dropped connection socket.io reconnects by itself; the handshake
+ * then says the last event seen (`since`), and the service sends every event
+ * missed meanwhile, in order, before the live ones: listeners see each once.
  */
 export function openRealtime(api: PrismApi): PrismSocket {
   const base = new URL(api.baseUrl);
   const { token, appendToken } = api.serverSettings;
-  return io(base.origin, {
+  const cursor = new EventCursor();
+  const socket: PrismSocket = io(base.origin, {
     path: `${base.pathname}socket.io`,
     withCredentials: true,
-    auth: api.serviceToken ? { token: api.serviceToken } : {},
+    auth: callback =>
+      callback(cursor.auth(api.serviceToken ? { token: api.serviceToken } : {})),
     query: token && appendToken ? { token } : {},
     reconnectionDelayMax: 10000
   });
+  socket.onAny((event: string, payload?: unknown) => cursor.hear(event, payload));
+  return socket;
 }

@@ -298,6 +298,7 @@ export function createApp(deps: AppDeps): PrismApp {
     workstations,
     projectsOf: projectIds,
     allowedOrigins: deps.allowedOrigins,
+    history: deps.store,
     logger: logger.child({ module: 'realtime' })
   });
   return { httpServer, api, io, runner, workstations, timeline, idle, budgets, storage };

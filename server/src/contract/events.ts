@@ -70,6 +70,8 @@ export interface ProgressEvent {
   at: string;
   /** Set when phase is `failed`. */
   problem?: Problem;
+  /** Its place in the service's kept history: one counter for every workstation, only ever increasing. */
+  seq?: number;
 }
 
 export interface LogEvent {
@@ -77,6 +79,8 @@ export interface LogEvent {
   id: string;
   line: string;
   at: string;
+  /** Its place in the service's kept history: one counter for every workstation, only ever increasing. */
+  seq?: number;
 }
 
 export interface StateEvent {
@@ -84,6 +88,8 @@ export interface StateEvent {
   id: string;
   state: WorkstationState;
   at: string;
+  /** Its place in the service's kept history: one counter for every workstation, only ever increasing. */
+  seq?: number;
 }
 
 /** What an idle rule does: hibernate only where the workstation supports it, else stop. */
@@ -106,6 +112,8 @@ export interface IdleEvent {
   /** For `postponed`: who kept it running. */
   by?: string;
   at: string;
+  /** Its place in the service's kept history: one counter for every workstation, only ever increasing. */
+  seq?: number;
 }
 
 /**
@@ -123,6 +131,47 @@ export interface WorkstationUpdatedEvent {
 /** One entry of `GET /instances/:id/events`: the same objects the socket emits. */
 export type WorkstationEvent = ProgressEvent | LogEvent | StateEvent | IdleEvent;
 
+/**
+ * Sent once on every connection, after the replay: the client now has the
+ * kept history of its workstations up to `seq` (docs/api.md, "Replay after
+ * a reconnect"). `complete: false`: more was missed than one replay sends;
+ * read each workstation's `GET /instances/:id/events` instead.
+ */
+export interface CaughtUpEvent {
+  seq: number;
+  /** How many missed events were sent before this (0 without `since`). */
+  replayed: number;
+  complete: boolean;
+}
+
+/** What a client sends in the handshake's `auth`. */
+export interface SocketAuth {
+  /** The Prism token (or the Authorization header). */
+  token?: string;
+  /** The highest `seq` this client has seen: every kept event after it is sent again, in order, on connecting. */
+  since?: number;
+}
+
+/**
+ * A client's place in the history, kept across reconnections: pass `auth()`
+ * as the socket's auth callback and every incoming event to `hear` (socket.onAny).
+ */
+export class EventCursor {
+  private seq: number | undefined;
+
+  /** The handshake's auth: `base` plus `since`, once anything has been heard. */
+  auth(base: SocketAuth): SocketAuth {
+    return this.seq === undefined ? base : { ...base, since: this.seq };
+  }
+
+  hear(_event: string, payload?: unknown): void {
+    const seq = (payload as { seq?: unknown } | undefined)?.seq;
+    if (typeof seq === 'number' && (this.seq === undefined || seq > this.seq)) {
+      this.seq = seq;
+    }
+  }
+}
+
 export interface ServerToClientEvents {
   'instance:progress': (event: ProgressEvent) => void;
   'instance:log': (event: LogEvent) => void;
@@ -135,6 +184,8 @@ export interface ServerToClientEvents {
   'instance:metrics': (event: MetricsEvent) => void;
   /** A project's budget reached a threshold (50, 80, 100 %), or its hard stop acted; sent to the project's room. */
   'project:budget': (event: BudgetEvent) => void;
+  /** Once per connection, after replaying what the client missed since `auth.since`. */
+  'events:caught-up': (event: CaughtUpEvent) => void;
 }
 
 /** Acknowledgement shape for client requests over the socket. */

@@ -204,8 +204,14 @@ export interface WorkstationStore {
   listAll(): WorkstationRecord[];
   /** Launches not yet ready, failed or terminated: resumed on start-up. */
   listUnfinished(): WorkstationRecord[];
-  appendEvent(event: WorkstationEvent): void;
+  /** Keeps the event; returns its `seq`, the next of one counter for all workstations. */
+  appendEvent(event: WorkstationEvent): number;
+  /** One workstation's kept events, oldest first, each with its `seq`. */
   events(id: string): WorkstationEvent[];
+  /** Every workstation's kept events after `seq`, oldest first, at most `limit`. */
+  eventsSince(seq: number, limit: number): WorkstationEvent[];
+  /** The last `seq` given (0 before any event). */
+  lastEventSeq(): number;
   /** Observed seconds per phase, for ETAs. */
   recordPhaseDuration(key: string, phase: string, seconds: number): void;
   typicalPhaseSeconds(key: string): Record<string, number>;

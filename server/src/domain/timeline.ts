@@ -88,8 +88,8 @@ export class Timeline {
   }
 
   private emit(record: WorkstationRecord, event: WorkstationEvent): void {
-    this.store.appendEvent(event);
-    this.sink.publish(record.owner, event, record.project);
+    const seq = this.store.appendEvent(event);
+    this.sink.publish(record.owner, { ...event, seq }, record.project);
   }
 
   private mustGet(id: string): WorkstationRecord {

@@ -1,10 +1,11 @@
 /**
  * socket.io: same token as REST (handshake `auth.token` or Authorization
  * header), an Origin check in `allowRequest` (the `cors` option alone lets a
- * foreign page's WebSocket in), and one room per user.
+ * foreign page's WebSocket in), and one room per user. A client that says
+ * what it saw last (`auth.since`) gets what it missed first, then live events.
  */
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
+import { Server, type BroadcastOperator, type Socket } from 'socket.io';
 import type {
   ClientToServerEvents,
   InterServerEvents,
@@ -14,9 +15,11 @@ import type {
 } from '../contract/events';
 import type { ProjectRole } from '../contract/projects';
 import type { BudgetSink } from '../domain/budgets';
-import type { EventSink, IdentityProvider, MetricsSink } from '../domain/ports';
+import type { EventSink, IdentityProvider, MetricsSink, WorkstationStore } from '../domain/ports';
 import type { Workstations } from '../domain/workstations';
-import { bearerToken } from '../http/auth';
+import { PrismError } from '../domain/errors';
+import { tokenOf } from '../http/auth';
+import type { HubSignIn } from '../identity/hub-sign-in';
 import type { Logger } from '../logger';
 
 export type PrismSocketServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -25,12 +28,19 @@ export interface RealtimeDeps {
   httpServer: HttpServer;
   path: string;
   identity: IdentityProvider;
+  /** Behind JupyterHub, a browser's handshake carries the session cookie. */
+  signIn?: HubSignIn;
   workstations: Workstations;
   /** The ids of the user's projects: each connection joins their rooms. */
   projectsOf: (user: string) => string[];
   allowedOrigins: string[];
+  /** The kept history every replay is read from. */
+  history: Pick<WorkstationStore, 'eventsSince' | 'lastEventSeq'>;
   logger: Logger;
 }
+
+/** Missed events sent on one connection at most; past that the client reads each history over REST. */
+export const REPLAY_LIMIT = 5000;
 
 export const userRoom = (user: string): string => `user:${user}`;
 export const projectRoom = (project: string): string => `project:${project}`;
@@ -46,8 +56,14 @@ export function createRealtime(deps: RealtimeDeps): PrismSocketServer {
     const token =
       typeof socket.handshake.auth?.token === 'string'
         ? socket.handshake.auth.token
-        : bearerToken(socket.handshake.headers.authorization);
-    const caller = await deps.identity.authenticate(token).catch(() => null);
+        : tokenOf(socket.handshake.headers, deps.signIn);
+    let caller;
+    try {
+      caller = await deps.identity.authenticate(token);
+    } catch (error) {
+      // Say why (a hub token without the service's scope, a hub that did not answer), as REST does.
+      return next(new Error(error instanceof PrismError ? `${error.code}: ${error.hint}` : 'UNAUTHENTICATED: the token could not be checked'));
+    }
     if (!caller) {
       return next(new Error('UNAUTHENTICATED: send auth: { token } (the Prism token) when connecting'));
     }
@@ -56,7 +72,10 @@ export function createRealtime(deps: RealtimeDeps): PrismSocketServer {
   });
 
   io.on('connection', socket => {
+    // Joining, reading the history and replaying happen in one synchronous turn: no event
+    // can be published in between, so each is either replayed or live, never both or neither.
     void socket.join([userRoom(socket.data.user), ...deps.projectsOf(socket.data.user).map(projectRoom)]);
+    replayMissed(socket, deps);
     socket.on('instance:watch', (id, ack) => {
       if (typeof ack !== 'function') {
         return;
@@ -82,6 +101,49 @@ export function createRealtime(deps: RealtimeDeps): PrismSocketServer {
   return io;
 }
 
+type PrismSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** `auth.since`: the kept events after it that this user may watch, in order; then where the client now is. */
+function replayMissed(socket: PrismSocket, deps: RealtimeDeps): void {
+  const since: unknown = socket.handshake.auth?.since;
+  const last = deps.history.lastEventSeq();
+  if (typeof since !== 'number' || !Number.isInteger(since) || since < 0) {
+    socket.emit('events:caught-up', { seq: last, replayed: 0, complete: true });
+    return;
+  }
+  const missed = deps.history.eventsSince(since, REPLAY_LIMIT);
+  const complete = missed.length < REPLAY_LIMIT;
+  const visible = new Map<string, boolean>();
+  let replayed = 0;
+  for (const event of missed) {
+    if (!visible.has(event.id)) visible.set(event.id, deps.workstations.canWatch(socket.data.user, event.id));
+    if (visible.get(event.id) && emitWorkstationEvent(socket, event)) replayed++;
+  }
+  const seq = complete ? last : (missed[missed.length - 1].seq ?? since);
+  socket.emit('events:caught-up', { seq, replayed, complete });
+  deps.logger.debug({ user: socket.data.user, since, replayed, complete }, 'replayed missed events');
+}
+
+/** The socket event a kept workstation event goes out as; false for one kept but not sent live. */
+function emitWorkstationEvent(
+  target: PrismSocket | BroadcastOperator<ServerToClientEvents, SocketData>,
+  event: WorkstationEvent
+): boolean {
+  if (event.kind === 'progress') {
+    target.emit('instance:progress', event);
+  } else if (event.kind === 'log') {
+    target.emit('instance:log', event);
+  } else if (event.kind === 'state') {
+    target.emit('instance:state', event);
+  } else if (event.status === 'warning') {
+    // Postponements and actions live in the history; the action shows live as state events.
+    target.emit('instance:idle-warning', event);
+  } else {
+    return false;
+  }
+  return true;
+}
+
 /** Publishes domain events to the owner's room (and the project's, when shared). */
 export function socketEventSink(io: () => PrismSocketServer | undefined): EventSink {
   return {
@@ -91,17 +153,7 @@ export function socketEventSink(io: () => PrismSocketServer | undefined): EventS
         return;
       }
       const rooms = project ? [userRoom(owner), projectRoom(project)] : [userRoom(owner)];
-      const target = server.to(rooms);
-      if (event.kind === 'progress') {
-        target.emit('instance:progress', event);
-      } else if (event.kind === 'log') {
-        target.emit('instance:log', event);
-      } else if (event.kind === 'state') {
-        target.emit('instance:state', event);
-      } else if (event.status === 'warning') {
-        // Postponements and actions live in the history; the action shows live as state events.
-        target.emit('instance:idle-warning', event);
-      }
+      emitWorkstationEvent(server.to(rooms), event);
     }
   };
 }

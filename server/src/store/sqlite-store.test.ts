@@ -37,7 +37,7 @@ describe('the SQLite store', () => {
 
     const second = openStore(file);
     expect(second.get('ws-1')?.name).toBe('thesis-analysis');
-    expect(second.events('ws-1')).toEqual([log('ws-1', 'hello')]);
+    expect(second.events('ws-1')).toEqual([{ ...log('ws-1', 'hello'), seq: 1 }]);
     second.close();
     open.splice(0);
 
@@ -55,6 +55,29 @@ describe('the SQLite store', () => {
     expect(store.events('ws-a').map(e => (e.kind === 'log' ? e.line : ''))).toEqual(['one', 'two', 'three']);
     expect(store.events('ws-b')).toHaveLength(3);
     expect(store.events('ws-none')).toEqual([]);
+  });
+
+  it('numbers events with one counter for all workstations, for replay after a reconnect', () => {
+    const store = openStore(':memory:');
+    expect(store.lastEventSeq()).toBe(0);
+    const seqs = ['a1', 'b1', 'a2', 'b2', 'a3'].map(line => store.appendEvent(log(`ws-${line[0]}`, line)));
+    expect(seqs).toEqual([1, 2, 3, 4, 5]);
+    expect(store.lastEventSeq()).toBe(5);
+    expect(store.events('ws-a').map(e => e.seq)).toEqual([1, 3, 5]);
+    const since = (seq: number, limit: number) => store.eventsSince(seq, limit).map(e => [e.id, e.seq]);
+    expect(since(2, 10)).toEqual([
+      ['ws-a', 3],
+      ['ws-b', 4],
+      ['ws-a', 5]
+    ]);
+    expect(since(0, 2)).toEqual([
+      ['ws-a', 1],
+      ['ws-b', 2]
+    ]);
+    expect(since(5, 10)).toEqual([]);
+    // A seq on the way in is the store's to give, not kept twice.
+    expect(store.appendEvent({ ...log('ws-a', 'again'), seq: 99 })).toBe(6);
+    expect(store.events('ws-a').at(-1)).toMatchObject({ line: 'again', seq: 6 });
   });
 
   it('averages the recent durations of each phase, per template and arch', () => {

@@ -67,17 +67,31 @@ export class SqliteStore implements WorkstationStore {
     return this.rows(this.db.prepare('SELECT body FROM workstations ORDER BY rowid').all());
   }
 
-  appendEvent(event: WorkstationEvent): void {
-    this.db
+  appendEvent(event: WorkstationEvent): number {
+    const { seq: _given, ...body } = event;
+    const result = this.db
       .prepare('INSERT INTO workstation_events (workstation_id, body) VALUES (?, ?)')
-      .run(event.id, JSON.stringify(event));
+      .run(event.id, JSON.stringify(body));
+    return Number(result.lastInsertRowid);
   }
 
   events(id: string): WorkstationEvent[] {
     const rows = this.db
-      .prepare('SELECT body FROM workstation_events WHERE workstation_id = ? ORDER BY seq')
-      .all(id) as { body: string }[];
-    return rows.map(r => JSON.parse(r.body) as WorkstationEvent);
+      .prepare('SELECT seq, body FROM workstation_events WHERE workstation_id = ? ORDER BY seq')
+      .all(id) as EventRow[];
+    return rows.map(withSeq);
+  }
+
+  eventsSince(seq: number, limit: number): WorkstationEvent[] {
+    const rows = this.db
+      .prepare('SELECT seq, body FROM workstation_events WHERE seq > ? ORDER BY seq LIMIT ?')
+      .all(seq, limit) as EventRow[];
+    return rows.map(withSeq);
+  }
+
+  lastEventSeq(): number {
+    const row = this.db.prepare('SELECT MAX(seq) AS seq FROM workstation_events').get() as { seq: number | null };
+    return row.seq ?? 0;
   }
 
   recordPhaseDuration(key: string, phase: string, seconds: number): void {
@@ -113,4 +127,14 @@ export class SqliteStore implements WorkstationStore {
       })();
     });
   }
+}
+
+interface EventRow {
+  seq: number;
+  body: string;
+}
+
+/** The row's seq is the event's: kept in its own column, not in the body. */
+function withSeq(row: EventRow): WorkstationEvent {
+  return { ...(JSON.parse(row.body) as WorkstationEvent), seq: row.seq };
 }

@@ -1,0 +1,161 @@
+/**
+ * A crash loses no launch and makes no duplicate instance, whatever phase it
+ * was in: prism-server (its own process) is killed with SIGKILL the moment a
+ * real socket.io client sees a launch enter each phase, and started again on
+ * the same data. One launch per phase, each begun in the next service life,
+ * so nine kills cost nine short lives. Every launch then ends ready with
+ * exactly one instance ever made for it and a Jupyter that answers. The
+ * watching client reconnects to each new life with the last event it saw and
+ * ends with every launch's history exactly: nothing missed, nothing twice.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { Connection, Workstation } from '../src/contract/api';
+import { EventCursor, LAUNCH_PHASES, type LaunchPhase, type ProgressEvent, type WorkstationEvent } from '../src/contract/events';
+import { emulatorEc2, startMoto, type Moto } from './support/moto';
+import { spawnPrism, type PrismProcess } from './support/prism-process';
+import { connectSocket, instancesOfLaunch, isSettled, waitForWorkstation } from './support/workstations';
+
+/** Launches resumed by the last life must settle within this (they overlap, on a loaded machine). */
+const SETTLE_TIMEOUT_MS = 240_000;
+const PHASE_TIMEOUT_MS = 90_000;
+const JUPYTER_TIMEOUT_MS = 60_000;
+const ALL_STATES = ['pending', 'running', 'shutting-down', 'terminated', 'stopping', 'stopped'];
+
+let moto: Moto;
+let ec2: EC2Client;
+let dataDir: string;
+let last: PrismProcess | undefined;
+const launches: { killedAt: LaunchPhase; id: string }[] = [];
+/** The one client watching across every life, as the extension would. */
+const cursor = new EventCursor();
+const heard: WorkstationEvent[] = [];
+
+function watch(life: PrismProcess) {
+  return connectSocket(life.url, () => cursor.auth({ token: life.token }), {
+    listen: (name, payload) => {
+      cursor.hear(name, payload);
+      if (name.startsWith('instance:')) heard.push(payload as WorkstationEvent);
+    }
+  });
+}
+
+beforeAll(async () => {
+  moto = await startMoto();
+  ec2 = emulatorEc2(moto.endpoint);
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-crash-'));
+}, 60_000);
+
+afterAll(async () => {
+  // Terminating halts each emulated machine (its bootstrap, Jupyter and agent).
+  await Promise.all(launches.map(({ id }) => last?.api(`/instances/${id}`, { method: 'DELETE' })));
+  await last?.kill();
+  ec2?.destroy();
+  await moto?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+/**
+ * Starts a service life, launches one workstation in it and kills the service
+ * as soon as the socket shows that launch entering `phase`.
+ */
+async function launchAndKillAt(phase: LaunchPhase): Promise<string> {
+  const life = await spawnPrism(moto.endpoint, dataDir);
+  const socket = await watch(life);
+  try {
+    let id: string | undefined;
+    const early: ProgressEvent[] = [];
+    const killed = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no '${phase}' event in ${PHASE_TIMEOUT_MS} ms`)), PHASE_TIMEOUT_MS);
+      const hear = (event: ProgressEvent): void => {
+        if (id === undefined) {
+          // 'validate' is sent before the POST answers with the id.
+          early.push(event);
+          return;
+        }
+        if (event.id !== id) return;
+        if (event.phase === phase) {
+          clearTimeout(timer);
+          void life.kill().then(resolve);
+        } else if (event.phase === 'failed') {
+          clearTimeout(timer);
+          reject(new Error(`the launch failed before '${phase}': ${event.message}`));
+        }
+      };
+      socket.on('instance:progress', hear);
+      void life
+        .api('/instances', { method: 'POST', body: JSON.stringify({ name: `crash-at-${phase}`, template: 'amazon-linux', arch: 'arm64' }) })
+        .then(async res => {
+          if (res.status !== 202) throw new Error(`POST /instances answered ${res.status}: ${await res.text()}`);
+          id = ((await res.json()) as { id: string }).id;
+          early.splice(0).forEach(hear);
+        })
+        .catch(reject);
+    });
+    await killed;
+    return id as string;
+  } finally {
+    socket.disconnect();
+  }
+}
+
+it('resumes every launch to ready, exactly once, whatever phase the service was killed in', async () => {
+  for (const phase of LAUNCH_PHASES) {
+    launches.push({ killedAt: phase, id: await launchAndKillAt(phase) });
+  }
+
+  last = await spawnPrism(moto.endpoint, dataDir);
+  const service = last;
+  const socket = await watch(service);
+  const outcomes = await Promise.all(
+    launches.map(async ({ killedAt, id }) => {
+      const get = async (): Promise<Workstation> => (await (await service.api(`/instances/${id}`)).json()) as Workstation;
+      const workstation = await waitForWorkstation(get, isSettled, SETTLE_TIMEOUT_MS);
+      return {
+        killedAt,
+        phase: workstation.phase,
+        error: workstation.error?.code ?? null,
+        everMade: (await instancesOfLaunch(ec2, id, ALL_STATES)).length,
+        jupyter: workstation.phase === 'ready' ? await jupyterAnswers(service, id) : false
+      };
+    })
+  );
+  // Every launch resumed to ready: one instance ever made for it, its Jupyter answering.
+  expect(outcomes).toEqual(LAUNCH_PHASES.map(killedAt => ({ killedAt, phase: 'ready', error: null, everMade: 1, jupyter: true })));
+
+  // Each launch's events as the client heard them, across nine crashes, are its kept history.
+  const readyHeard = (id: string): boolean => heard.some(e => e.id === id && e.kind === 'progress' && e.phase === 'ready');
+  const deadline = Date.now() + 10_000;
+  while (!launches.every(({ id }) => readyHeard(id)) && Date.now() < deadline) await new Promise(r => setTimeout(r, 100));
+  socket.disconnect();
+  const upTo = Math.max(...heard.map(e => e.seq as number));
+  for (const { id } of launches) {
+    const kept = ((await (await service.api(`/instances/${id}/events`)).json()) as WorkstationEvent[]).filter(e => (e.seq as number) <= upTo);
+    expect(heard.filter(e => e.id === id)).toEqual(kept);
+    expect(readyHeard(id)).toBe(true);
+  }
+}, 600_000);
+
+/**
+ * The workstation's Jupyter answers through its connection. An emulated
+ * machine is powered on again by the restarted service (its bootstrap re-runs),
+ * so a workstation that was ready before the crash may take a moment.
+ */
+async function jupyterAnswers(service: PrismProcess, id: string): Promise<boolean> {
+  const deadline = Date.now() + JUPYTER_TIMEOUT_MS;
+  for (;;) {
+    const connection = (await (await service.api(`/instances/${id}/connection`)).json()) as Connection;
+    if (connection.jupyterUrl) {
+      const lab = new URL(connection.jupyterUrl);
+      const status = await fetch(`${lab.origin}/api/status?token=${lab.searchParams.get('token')}`).then(
+        res => res.status,
+        () => null
+      );
+      if (status === 200) return true;
+    }
+    if (Date.now() > deadline) return false;
+    await new Promise(resolve => setTimeout(resolve, 500));
+  }
+}
