@@ -242,13 +242,13 @@ mount_dataset() {
 # A dry run mounts nothing, so it checks what mount-s3 checks first: that the prefix can be
 # listed, here at the emulator's endpoint. A dataset whose bucket is gone fails as on AWS.
 check_emulated_bucket() {
-  local answer
-  if ! command -v aws >/dev/null; then
-    log_line "emulated: no aws CLI here, so s3://$1/$2 is not checked"
+  local answer endpoint=${'${PRISM_AWS_ENDPOINT:-}'}
+  if [[ -z $endpoint ]] || ! command -v aws >/dev/null; then
+    log_line "emulated: no emulator endpoint or aws CLI here, so s3://$1/$2 is not checked"
     return 0
   fi
   if ! answer=$(aws s3api list-objects-v2 --bucket "$1" --prefix "$2" --max-items 1 --region "$REGION" \
-      ${'${PRISM_AWS_ENDPOINT:+--endpoint-url "$PRISM_AWS_ENDPOINT"}'} 2>&1 >/dev/null); then
+      --endpoint-url "$endpoint" 2>&1 >/dev/null); then
     log_line "cannot reach s3://$1/$2: $(printf '%s\n' "$answer" | tail -n 1)"
     return 1
   fi
