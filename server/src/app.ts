@@ -38,6 +38,8 @@ import { createDatasetServices, type DatasetPorts, type DatasetServices } from '
 import { Workstations } from './domain/workstations';
 import { auditMiddleware } from './http/audit-middleware';
 import { requireCaller } from './http/auth';
+import { hubSignInRouter } from './http/routes/oauth';
+import type { HubSignIn } from './identity/hub-sign-in';
 import { notFoundRoute, problemMiddleware } from './http/problem';
 import { auditRouter } from './http/routes/audit';
 import { awsSetupRouter } from './http/routes/aws-setup';
@@ -94,6 +96,8 @@ export interface AppDeps {
   community?: CommunityCatalog | null;
   authoring: TemplateAuthoring;
   identity: IdentityProvider;
+  /** Behind JupyterHub: browsers sign in through the hub's OAuth (docs/jupyterhub.md). */
+  hubSignIn?: HubSignIn;
   network: WorkstationNetwork;
   probe: HealthProbe;
   inbox: BootReportInbox | null;
@@ -252,7 +256,7 @@ export function createApp(deps: AppDeps): PrismApp {
   const cloudHealth = cachedCloudHealth(deps.cloud, deps.awsSetup?.region ?? (() => deps.region));
   api.use(healthRouter(VERSION, cloudHealth.read));
   api.use(bootReportsRouter(runner));
-  api.use(requireCaller(deps.identity));
+  api.use(requireCaller(deps.identity, deps.hubSignIn));
   api.use(callerRouter(projectIds));
   api.use(templatesRouter(deps.catalog, deps.region, projectIds, prices));
   api.use(templateAuthoringRouter(deps.authoring, deps.region, (user, project) => projects.require(user, project, 'member'), prices));
@@ -287,6 +291,7 @@ export function createApp(deps: AppDeps): PrismApp {
   app.disable('x-powered-by');
   if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
   app.use(`${deps.baseUrl}api/v1`, api);
+  if (deps.hubSignIn) app.use(deps.baseUrl, hubSignInRouter(deps.hubSignIn, deps.identity));
   app.use(notFoundRoute);
   app.use(problemMiddleware(logger.child({ module: 'http' })));
 
@@ -295,6 +300,7 @@ export function createApp(deps: AppDeps): PrismApp {
     httpServer,
     path: `${deps.baseUrl}socket.io`,
     identity: deps.identity,
+    signIn: deps.hubSignIn,
     workstations,
     projectsOf: projectIds,
     allowedOrigins: deps.allowedOrigins,

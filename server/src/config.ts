@@ -60,6 +60,22 @@ const EnvSchema = z.object({
   PRISM_CATALOG_URL: optionalText.pipe(
     z.string().regex(/^s3:\/\/[^/]+\/.+$/, 'must be s3://bucket/key, for example s3://prism-community-catalog/index.json').optional()
   ),
+  /** Who callers are: auto is hub when JupyterHub started the service (JUPYTERHUB_API_TOKEN), else token (docs/jupyterhub.md). */
+  PRISM_IDENTITY: z.enum(['auto', 'token', 'hub']).default('auto'),
+  /** Members of this hub group are Prism admins, as are hub admins. */
+  PRISM_HUB_ADMIN_GROUP: z.string().trim().min(1).default('prism-admins'),
+  // What JupyterHub gives a service (jupyterhub/services/auth.py reads the same names).
+  JUPYTERHUB_API_TOKEN: optionalText,
+  JUPYTERHUB_API_URL: optionalText.pipe(z.url().optional()),
+  JUPYTERHUB_SERVICE_NAME: optionalText,
+  JUPYTERHUB_SERVICE_PREFIX: optionalText,
+  JUPYTERHUB_SERVICE_URL: optionalText.pipe(z.url().optional()),
+  JUPYTERHUB_CLIENT_ID: optionalText,
+  JUPYTERHUB_OAUTH_CALLBACK_URL: optionalText,
+  JUPYTERHUB_OAUTH_ACCESS_SCOPES: optionalText,
+  JUPYTERHUB_OAUTH_SCOPES: optionalText,
+  JUPYTERHUB_BASE_URL: optionalText,
+  JUPYTERHUB_HOST: optionalText,
   PRISM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The proxies whose X-Forwarded-For is believed (the audit log's address); unset: none (docs/api.md, "Audit"). */
   PRISM_TRUST_PROXY: optionalText.pipe(
@@ -104,8 +120,27 @@ export interface Config {
   ingressCidr: string | undefined;
   catalogUrl: string | undefined;
   logLevel: string;
+  /** Set when Prism runs as a JupyterHub service (PRISM_IDENTITY). */
+  hub: HubSettings | undefined;
   /** Express's `trust proxy`: a hop count or a list of trusted proxy addresses; undefined trusts none. */
   trustProxy: number | string[] | undefined;
+}
+
+/** Prism as a JupyterHub service: how it asks the hub who a caller is and signs browsers in. */
+export interface HubSettings {
+  /** The hub's REST API, e.g. http://127.0.0.1:8081/hub/api */
+  apiUrl: string;
+  /** The service's own hub token; also its OAuth client secret. */
+  apiToken: string;
+  serviceName: string;
+  clientId: string;
+  /** The OAuth redirect URI registered with the hub, e.g. /services/prism/oauth_callback */
+  callbackUrl: string;
+  /** Scopes a caller's token must hold, any one of them (besides the unfiltered access:services). */
+  accessScopes: string[];
+  /** Where browsers are sent to sign in: [JUPYTERHUB_HOST]<hub prefix>api/oauth2/authorize */
+  authorizeUrl: string;
+  adminGroup: string;
 }
 
 export class ConfigError extends Error {}
@@ -119,10 +154,13 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Prism cannot start, the environment is not valid:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const hub = hubSettings(e, env);
+  // A managed hub service listens where the hub routes it, under its prefix, unless told otherwise.
+  const serviceUrl = hub && e.JUPYTERHUB_SERVICE_URL ? new URL(e.JUPYTERHUB_SERVICE_URL) : undefined;
   return {
-    host: e.PRISM_HOST,
-    port: e.PRISM_PORT,
-    baseUrl: e.PRISM_BASE_URL,
+    host: env.PRISM_HOST === undefined && serviceUrl ? serviceUrl.hostname.replace(/^\[|\]$/g, '') : e.PRISM_HOST,
+    port: env.PRISM_PORT === undefined && serviceUrl?.port ? Number(serviceUrl.port) : e.PRISM_PORT,
+    baseUrl: env.PRISM_BASE_URL === undefined && hub ? withSlash(e.JUPYTERHUB_SERVICE_PREFIX ?? `/services/${hub.serviceName}/`) : e.PRISM_BASE_URL,
     dataDir: path.resolve(e.PRISM_DATA_DIR),
     templatesDir: path.resolve(e.PRISM_TEMPLATES_DIR ?? DEFAULT_TEMPLATES_DIR),
     region: e.PRISM_REGION ?? e.AWS_REGION ?? 'us-east-1',
@@ -147,8 +185,54 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ingressCidr: e.PRISM_INGRESS_CIDR,
     catalogUrl: e.PRISM_CATALOG_URL,
     logLevel: e.PRISM_LOG_LEVEL,
-    trustProxy: trustProxy(e.PRISM_TRUST_PROXY)
+    hub,
+    // Behind the hub's proxy on this machine, its X-Forwarded-Proto says whether browsers use https.
+    trustProxy: trustProxy(e.PRISM_TRUST_PROXY ?? (hub ? 'loopback' : undefined))
   };
+}
+
+const withSlash = (v: string): string => (v.endsWith('/') ? v : `${v}/`);
+
+function hubSettings(e: z.infer<typeof EnvSchema>, env: NodeJS.ProcessEnv): HubSettings | undefined {
+  const asHub = e.PRISM_IDENTITY === 'hub' || (e.PRISM_IDENTITY === 'auto' && e.JUPYTERHUB_API_TOKEN !== undefined);
+  if (!asHub) return undefined;
+  const missing = (['JUPYTERHUB_API_TOKEN', 'JUPYTERHUB_API_URL'] as const).filter(name => e[name] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      'Prism cannot start, the environment is not valid:\n' +
+        missing.map(name => `  ${name}: needed as a JupyterHub service (PRISM_IDENTITY=${env.PRISM_IDENTITY ?? 'auto'}); the hub sets it for a managed service, set it yourself for an external one`).join('\n')
+    );
+  }
+  const serviceName = e.JUPYTERHUB_SERVICE_NAME ?? 'prism';
+  const prefix = withSlash(e.JUPYTERHUB_SERVICE_PREFIX ?? `/services/${serviceName}/`);
+  const hubBase = withSlash(e.JUPYTERHUB_BASE_URL ?? '/');
+  return {
+    apiUrl: (e.JUPYTERHUB_API_URL as string).replace(/\/$/, ''),
+    apiToken: e.JUPYTERHUB_API_TOKEN as string,
+    serviceName,
+    clientId: e.JUPYTERHUB_CLIENT_ID ?? `service-${serviceName}`,
+    callbackUrl: e.JUPYTERHUB_OAUTH_CALLBACK_URL ?? `${prefix}oauth_callback`,
+    accessScopes: accessScopes(e.JUPYTERHUB_OAUTH_ACCESS_SCOPES ?? e.JUPYTERHUB_OAUTH_SCOPES, serviceName),
+    authorizeUrl: `${(e.JUPYTERHUB_HOST ?? '').replace(/\/$/, '')}${hubBase}hub/api/oauth2/authorize`,
+    adminGroup: e.PRISM_HUB_ADMIN_GROUP
+  };
+}
+
+function accessScopes(json: string | undefined, serviceName: string): string[] {
+  if (json === undefined) return [`access:services!service=${serviceName}`];
+  const parsed = z.array(z.string()).min(1).safeParse((() => {
+    try {
+      return JSON.parse(json);
+    } catch {
+      return undefined;
+    }
+  })());
+  if (!parsed.success) {
+    throw new ConfigError(
+      'Prism cannot start, the environment is not valid:\n  JUPYTERHUB_OAUTH_ACCESS_SCOPES: must be a JSON list of scopes, for example ["access:services!service=prism"]'
+    );
+  }
+  return parsed.data;
 }
 
 function trustProxy(value: string | undefined): number | string[] | undefined {

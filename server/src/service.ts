@@ -23,6 +23,8 @@ import { cloudReachability } from './domain/cloud-reachability';
 import type { Cloud } from './domain/ports';
 import { RefreshablePriceBook, startPriceRefresh } from './domain/price-book';
 import { reconcileWithCloud } from './domain/reconcile';
+import { createHubIdentity } from './identity/hub-identity';
+import { createHubSignIn } from './identity/hub-sign-in';
 import { createTokenIdentity } from './identity/token-identity';
 import { eitherIdentity, loadUsersFile } from './identity/users-file-identity';
 import type { Logger } from './logger';
@@ -139,10 +141,13 @@ export async function startService(configured: Config, logger: Logger): Promise<
     catalog,
     community,
     authoring: createTemplateAuthoring(catalog),
-    // A team's users (PRISM_USERS_FILE) beside the account the service runs as.
-    identity: config.usersFile
-      ? eitherIdentity(createTokenIdentity(token, os.userInfo().username), loadUsersFile(config.usersFile))
-      : createTokenIdentity(token, os.userInfo().username),
+    // Behind JupyterHub every caller is a hub user; else a team's users (PRISM_USERS_FILE) beside the account the service runs as.
+    identity: config.hub
+      ? createHubIdentity(config.hub, logger.child({ module: 'hub-identity' }))
+      : config.usersFile
+        ? eitherIdentity(createTokenIdentity(token, os.userInfo().username), loadUsersFile(config.usersFile))
+        : createTokenIdentity(token, os.userInfo().username),
+    hubSignIn: config.hub ? createHubSignIn(config.hub, config.baseUrl) : undefined,
     network: emulator ? loopbackNetwork : cloudNetwork,
     probe: httpProbe,
     inbox,
