@@ -262,10 +262,14 @@ describe('uploads', () => {
     expect((await putPart(BOB, upload.id, 1, file.subarray(0, 8 * MiB))).status).toBe(404);
   });
 
-  it('refuses a read-only dataset, a path that climbs out, a part of the wrong size; aborts leave nothing', async () => {
+  it('refuses a read-only dataset, a project viewer, a path that climbs out, a part of the wrong size; aborts leave nothing', async () => {
     const readOnly = await as(admin, '/datasets/reference/uploads', 'POST', { path: 'new.txt', size: 3 });
     expect(readOnly.status).toBe(403);
     expect(await readOnly.json()).toMatchObject({ code: 'DATASET_READ_ONLY', hint: expect.stringContaining('readOnly') });
+
+    const byViewer = await as(DAVE, '/datasets/scratch/uploads', 'POST', { path: 'new.txt', size: 3 });
+    expect(byViewer.status).toBe(403);
+    expect(await byViewer.json()).toMatchObject({ code: 'FORBIDDEN', hint: expect.stringContaining('member') });
 
     for (const path of ['../escape.txt', '/abs.txt', 'a//b.txt', 'folder/']) {
       const refused = await as(BOB, '/datasets/scratch/uploads', 'POST', { path, size: 3 });

@@ -6,7 +6,7 @@
  * it, and to anyone else it does not exist (UPLOAD_NOT_FOUND).
  */
 import crypto from 'node:crypto';
-import type { Dataset, DatasetObject, StartUploadRequest, Upload } from '../contract/datasets';
+import type { DatasetObject, StartUploadRequest, Upload } from '../contract/datasets';
 import { toDatasetObject } from './dataset-browser';
 import type { DatasetObjects } from './dataset-objects';
 import { keyOf, objectPath } from './dataset-paths';
@@ -20,7 +20,7 @@ const MAX_PARTS = 10_000;
 export const MAX_UPLOAD_BYTES = UPLOAD_PART_BYTES * MAX_PARTS;
 
 export interface DatasetUploadsDeps {
-  datasets: Pick<Datasets, 'getDataset'>;
+  datasets: Pick<Datasets, 'writableDataset'>;
   store: Pick<DatasetStore, 'insertUpload' | 'upload' | 'removeUpload'>;
   objects: Pick<DatasetObjects, 'startUpload' | 'uploadPart' | 'uploadedParts' | 'completeUpload' | 'abortUpload'>;
   clock: Clock;
@@ -30,9 +30,9 @@ export interface DatasetUploadsDeps {
 export class DatasetUploads {
   constructor(private readonly deps: DatasetUploadsDeps) {}
 
-  /** @throws {PrismError} DATASET_NOT_FOUND, DATASET_READ_ONLY, INVALID_REQUEST. */
+  /** @throws {PrismError} DATASET_NOT_FOUND, FORBIDDEN (a project viewer), DATASET_READ_ONLY, INVALID_REQUEST. */
   async startUpload(user: string, name: string, request: StartUploadRequest): Promise<Upload> {
-    const dataset = this.writable(user, name);
+    const dataset = this.deps.datasets.writableDataset(user, name);
     const path = objectPath(request.path);
     const key = keyOf(dataset.prefix, path);
     if (!Number.isSafeInteger(request.size) || request.size < 0 || request.size > MAX_UPLOAD_BYTES) {
@@ -106,23 +106,9 @@ export class DatasetUploads {
     this.deps.logger.info({ dataset: name, upload: id, by: user }, 'upload aborted');
   }
 
-  private writable(user: string, name: string): Dataset {
-    const dataset = this.deps.datasets.getDataset(user, name);
-    if (dataset.readOnly) {
-      throw new PrismError(
-        'DATASET_READ_ONLY',
-        403,
-        'Dataset is read-only',
-        `Dataset '${name}' is registered read-only.`,
-        'Upload into a dataset registered with readOnly: false, or ask whoever registered it to register a writable one.'
-      );
-    }
-    return dataset;
-  }
-
   /** The caller's own upload into this dataset; anyone else's does not exist. */
   private ownUpload(user: string, name: string, id: string): UploadRecord {
-    this.writable(user, name);
+    this.deps.datasets.writableDataset(user, name);
     const upload = this.deps.store.upload(id);
     if (!upload || upload.owner !== user || upload.dataset !== name) {
       throw notFound('upload', id, 'Start an upload with POST /datasets/:name/uploads; an upload is continued only by whoever started it.');

@@ -115,6 +115,16 @@ describe('named datasets', () => {
     expect(datasets.namedDataset('bob', 'private')).toEqual({ name: 'private', bucket: 'lab-data', prefix: '', readOnly: true, mountPath: '/data/private' });
   });
 
+  it("takes uploads only into a read-write dataset, and not from a project's viewer", async () => {
+    const { datasets } = setUp();
+    await datasets.registerDataset(ADMIN, { name: 'public', bucket: 'lab-data' });
+    await datasets.registerDataset(as('alice'), { name: 'scratch', bucket: 'lab-data', project: 'genomics', readOnly: false });
+    expect(() => datasets.writableDataset('carol', 'public')).toThrow(expect.objectContaining({ code: 'DATASET_READ_ONLY', status: 403, hint: expect.stringContaining('readOnly') }));
+    expect(() => datasets.writableDataset('dave', 'scratch')).toThrow(expect.objectContaining({ code: 'FORBIDDEN', hint: expect.stringContaining('member') }));
+    expect(() => datasets.writableDataset('carol', 'scratch')).toThrow(expect.objectContaining({ code: 'DATASET_NOT_FOUND' }));
+    expect(datasets.writableDataset('bob', 'scratch')).toMatchObject({ name: 'scratch' });
+  });
+
   it('refuses to delete while a workstation that is not terminated has it, and aborts its open uploads after', async () => {
     const attached = (state: WorkstationRecord['state']): Partial<WorkstationRecord> => ({ name: `ws-${state}`, state, datasets: [{ dataset: 'ref' } as DatasetRequest] });
     const busy = setUp({ workstations: [attached('terminated'), attached('stopped')] });

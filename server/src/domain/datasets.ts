@@ -140,6 +140,34 @@ export class Datasets {
     return dataset;
   }
 
+  /**
+   * A dataset the user may upload into: registered read-write, and for a
+   * project's, the user a member or admin of it (a viewer only looks).
+   * @throws {PrismError} DATASET_NOT_FOUND, FORBIDDEN, DATASET_READ_ONLY.
+   */
+  writableDataset(user: string, name: string): Dataset {
+    const dataset = this.getDataset(user, name);
+    if (dataset.project !== null && this.deps.projects.roleOf(user, dataset.project) === 'viewer') {
+      throw new PrismError(
+        'FORBIDDEN',
+        403,
+        'Not allowed',
+        `You are a viewer of project '${dataset.project}'; uploading into its datasets needs a member.`,
+        'Ask a project admin to make you a member.'
+      );
+    }
+    if (dataset.readOnly) {
+      throw new PrismError(
+        'DATASET_READ_ONLY',
+        403,
+        'Dataset is read-only',
+        `Dataset '${name}' is registered read-only.`,
+        'Upload into a dataset registered with readOnly: false, or ask whoever registered it to register a writable one.'
+      );
+    }
+    return dataset;
+  }
+
   /** For a launch or an attach: how to mount it. @throws {PrismError} DATASET_NOT_FOUND. */
   namedDataset(user: string, name: string): NamedDataset {
     const { bucket, prefix, readOnly, mountPath } = this.getDataset(user, name);
