@@ -128,6 +128,12 @@ const templateYaml = (name: string, role: Role): string =>
 
 const NO_SUCH_SIZE = 'a size the template does not have (400 SIZE_UNKNOWN), refused after the access check and before anything is recorded or launched';
 const NO_SUCH_ORPHAN = 'an instance id no orphan has (404 ORPHAN_NOT_FOUND), after the admin check';
+/** The matrix test's catalog bucket; its project registers `templates/` of it as the dataset `matrix-set`. */
+const MATRIX_BUCKET = 'prism-matrix-catalog';
+const MATRIX_FILE = 'matrix-catalog-tool.yaml';
+const READ_ONLY_UPLOAD = 'an upload into `matrix-set`, which is read-only (403 DATASET_READ_ONLY), after the access check, so nothing is written';
+const NOBODYS_UPLOAD =
+  'an upload id of nobody\'s into the read-only `matrix-set` (403 DATASET_READ_ONLY) after the access check; only whoever started an upload may continue it, to anyone else it is 404 UPLOAD_NOT_FOUND';
 const BAD_AWS_BODY = 'an empty body (400 INVALID_REQUEST) after the admin check, so the service keeps its AWS settings';
 
 export const MATRIX: MatrixRow[] = [
@@ -334,6 +340,44 @@ export const MATRIX: MatrixRow[] = [
   { route: 'POST /syncs/:id/run', probe: { path: f => `/syncs/${f.sync}/run` }, cells: controlledThroughProject(202) },
   { route: 'DELETE /syncs/:id', probe: { path: f => `/syncs/${f.freshSync}`, freshSync: true }, cells: controlledThroughProject(204) },
 
+  { route: 'GET /datasets', probe: { path: () => '/datasets' }, cells: signedIn(200) },
+  {
+    route: 'POST /datasets',
+    variant: 'for everyone',
+    probe: { path: () => '/datasets', body: (_f, role) => ({ name: `probe-${role.toLowerCase()}`, bucket: MATRIX_BUCKET }) },
+    cells: adminsOnly(201)
+  },
+  {
+    route: 'POST /datasets',
+    variant: 'for the project',
+    probe: { path: () => '/datasets', body: (f, role) => ({ name: `probe-${role.toLowerCase()}`, bucket: MATRIX_BUCKET, prefix: 'templates/', project: f.project }) },
+    cells: projectAdmins(201)
+  },
+  { route: 'GET /datasets/:name', probe: { path: () => '/datasets/matrix-set' }, cells: seenThroughProject(200) },
+  { route: 'GET /datasets/:name/objects', probe: { path: () => '/datasets/matrix-set/objects' }, cells: seenThroughProject(200) },
+  { route: 'GET /datasets/:name/preview', probe: { path: () => `/datasets/matrix-set/preview?path=${MATRIX_FILE}` }, cells: seenThroughProject(200) },
+  { route: 'GET /datasets/:name/download', probe: { path: () => `/datasets/matrix-set/download?path=${MATRIX_FILE}` }, cells: seenThroughProject(200) },
+  {
+    route: 'POST /datasets/:name/uploads',
+    probe: { path: () => '/datasets/matrix-set/uploads', body: () => ({ path: 'probe.txt', size: 5 }), why: READ_ONLY_UPLOAD },
+    cells: controlledThroughProject({ allowed: 201, probe: 403 })
+  },
+  {
+    route: 'PUT /datasets/:name/uploads/:id/parts/:n',
+    probe: { path: () => '/datasets/matrix-set/uploads/up-nobody/parts/1', body: () => ({}), why: NOBODYS_UPLOAD },
+    cells: controlledThroughProject({ allowed: 200, probe: 403 })
+  },
+  {
+    route: 'POST /datasets/:name/uploads/:id/complete',
+    probe: { path: () => '/datasets/matrix-set/uploads/up-nobody/complete', why: NOBODYS_UPLOAD },
+    cells: controlledThroughProject({ allowed: 200, probe: 403 })
+  },
+  {
+    route: 'DELETE /datasets/:name/uploads/:id',
+    probe: { path: () => '/datasets/matrix-set/uploads/up-nobody', why: NOBODYS_UPLOAD },
+    cells: controlledThroughProject({ allowed: 204, probe: 403 })
+  },
+
   { route: 'GET /catalog/templates', probe: { path: () => '/catalog/templates' }, cells: signedIn(200) },
   { route: 'PUT /catalog/allowed/:name', probe: { path: f => `/catalog/allowed/${f.catalogTemplate}` }, cells: adminsOnly(200) },
   {
@@ -360,6 +404,9 @@ export const MATRIX: MatrixRow[] = [
 
   { route: 'GET /audit', probe: { path: () => '/audit' }, cells: adminsOnly(200) },
   { route: 'GET /audit.csv', probe: { path: () => '/audit.csv' }, cells: adminsOnly(200) },
+
+  // After every row that uses matrix-set; its project's admin is probed last.
+  { route: 'DELETE /datasets/:name', probe: { path: () => '/datasets/matrix-set' }, cells: projectAdmins(204) },
 
   // Last: it ends the workstation every row above used.
   {
