@@ -30,12 +30,15 @@ import type {
 } from './domain/ports';
 import { shippedPriceBook, type PriceBook } from './domain/price-book';
 import { Resizer } from './domain/resize';
+import { Attachments } from './domain/attachments';
+import { notFound } from './domain/errors';
+import { Syncs, type SyncStore } from './domain/sync';
 import { withStorage } from './domain/costs';
 import { createStorageServices, type StoragePorts, type StorageServices } from './domain/storage-services';
 import { Timeline } from './domain/timeline';
 import { Volumes, type VolumeStore } from './domain/volumes';
 import { createDatasetServices, type DatasetPorts, type DatasetServices } from './domain/dataset-services';
-import { Workstations } from './domain/workstations';
+import { toWorkstation, Workstations } from './domain/workstations';
 import { auditMiddleware } from './http/audit-middleware';
 import { requireCaller } from './http/auth';
 import { hubSignInRouter } from './http/routes/oauth';
@@ -59,6 +62,8 @@ import { callerRouter, healthRouter } from './http/routes/service';
 import { templatesRouter } from './http/routes/templates';
 import { templateAuthoringRouter } from './http/routes/template-authoring';
 import { volumesRouter } from './http/routes/volumes';
+import { attachmentsRouter } from './http/routes/attachments';
+import { syncsRouter } from './http/routes/syncs';
 import { datasetsRouter } from './http/routes/datasets';
 import { snapshotsRouter } from './http/routes/snapshots';
 import { storageRouter } from './http/routes/storage';
@@ -69,6 +74,8 @@ import {
   socketBudgetSink,
   socketEventSink,
   socketMetricsSink,
+  projectRoom,
+  userRoom,
   type PrismSocketServer
 } from './realtime/socket';
 import { instanceTypeProblem } from './templates/instance-type-check';
@@ -86,6 +93,8 @@ export interface AppDeps {
   projects: ProjectStore & ProjectIdleStore;
   /** EFS volumes; absent where a harness has none (then /volumes and EFS attach are off). */
   volumes?: VolumeStore;
+  /** Scheduled syncs from a dataset into a volume; absent where a harness has none (then /syncs is off). */
+  syncs?: SyncStore;
   /** Named S3 datasets and their objects; absent where a harness has none (then /datasets and named datasets at launch are off). */
   datasets?: DatasetPorts;
   /** Snapshots, restores and EFS backups; absent where a harness has none (then /snapshots and /storage are off). */
@@ -128,6 +137,10 @@ export interface PrismApp {
   budgets: Budgets;
   /** Snapshots and backups; their schedulers are started by whoever listens (service.ts). */
   storage?: StorageServices;
+  /** Storage attached after launch; over S3 its desired states are written by whoever collects reports (service.ts). */
+  attachments: Attachments;
+  /** Scheduled syncs; their scheduler is started by whoever listens (service.ts). */
+  syncs?: Syncs;
 }
 
 const CLOUD_HEALTH_TTL_MS = 30_000;
@@ -140,6 +153,8 @@ export function createApp(deps: AppDeps): PrismApp {
   let idle: IdleWatch | undefined;
   let metrics: MetricsRecorder | undefined;
   let volumes: Volumes | undefined;
+  let attachments: Attachments | undefined;
+  let syncs: Syncs | undefined;
   let datasets: DatasetServices | undefined;
   const datasetLookup = deps.datasets ? (user: string, name: string) => (datasets as DatasetServices).datasets.namedDataset(user, name) : undefined;
   const runner = new LaunchRunner({
@@ -157,6 +172,10 @@ export function createApp(deps: AppDeps): PrismApp {
     onActivity: (id, activity) => {
       void idle?.observe(id, activity);
       metrics?.record(id, activity);
+    },
+    onStorageReport: (id, report) => {
+      if (report.mounts) attachments?.applyMountReport(id, report.mounts);
+      if (report.sync) syncs?.applyResult(id, report.sync);
     }
   });
   const projects = new Projects({
@@ -239,6 +258,43 @@ export function createApp(deps: AppDeps): PrismApp {
       })
     : undefined;
 
+  const mountedVolumes = volumes;
+  attachments = new Attachments({
+    store: deps.store,
+    requireControl: (user, id, action) => workstations.requireControl(user, id, action),
+    dataset: datasetLookup,
+    volumes: mountedVolumes ? { see: (user, id) => mountedVolumes.getVolume(user, id), mount: (user, id) => mountedVolumes.attachVolume(user, id) } : undefined,
+    cloud: deps.cloud,
+    settings: deps.launch,
+    inbox: deps.inbox,
+    timeline,
+    publish: record => {
+      const rooms = record.project ? [userRoom(record.owner), projectRoom(record.project)] : [userRoom(record.owner)];
+      io?.to(rooms).emit('instance:updated', { kind: 'updated', id: record.id, workstation: toWorkstation(record), at: deps.clock.now().toISOString() });
+    },
+    syncOrders: id => syncs?.ordersFor(id) ?? [],
+    clock: deps.clock,
+    logger: logger.child({ module: 'attachments' })
+  });
+  const attached = attachments;
+  syncs = deps.syncs
+    ? new Syncs({
+        store: deps.syncs,
+        workstations: deps.store,
+        projects,
+        dataset: datasetLookup,
+        volume: (user, id) => {
+          if (!mountedVolumes) throw notFound('volume', id, 'This service has no EFS volumes.');
+          return mountedVolumes.getVolume(user, id);
+        },
+        mountSpecs: id => attached.mountSpecs(id),
+        publishDesired: id => attached.publishDesired(id),
+        timeline,
+        clock: deps.clock,
+        logger: logger.child({ module: 'sync' })
+      })
+    : undefined;
+
   const lifecycleDeps = {
     store: deps.store,
     cloud: deps.cloud,
@@ -255,7 +311,7 @@ export function createApp(deps: AppDeps): PrismApp {
   api.use(express.json({ limit: '1mb' }));
   const cloudHealth = cachedCloudHealth(deps.cloud, deps.awsSetup?.region ?? (() => deps.region));
   api.use(healthRouter(VERSION, cloudHealth.read));
-  api.use(bootReportsRouter(runner));
+  api.use(bootReportsRouter(runner, id => attached.desiredState(id)));
   api.use(requireCaller(deps.identity, deps.hubSignIn));
   api.use(callerRouter(projectIds));
   api.use(templatesRouter(deps.catalog, deps.region, projectIds, prices));
@@ -277,6 +333,10 @@ export function createApp(deps: AppDeps): PrismApp {
   }
   if (volumes) {
     api.use(volumesRouter(volumes));
+  }
+  api.use(attachmentsRouter(attachments));
+  if (syncs) {
+    api.use(syncsRouter(syncs));
   }
   if (storage) {
     api.use(snapshotsRouter(storage.snapshots, storage.schedules, storage.backups));
@@ -307,7 +367,7 @@ export function createApp(deps: AppDeps): PrismApp {
     history: deps.store,
     logger: logger.child({ module: 'realtime' })
   });
-  return { httpServer, api, io, runner, workstations, timeline, idle, budgets, storage };
+  return { httpServer, api, io, runner, workstations, timeline, idle, budgets, storage, attachments, syncs };
 }
 
 /** `forget`: after the AWS profile or region changed, /health asks AWS again at once. */

@@ -38,6 +38,7 @@ import { SqliteSnapshotStore } from './store/sqlite-snapshot-store';
 import { SqliteStore } from './store/sqlite-store';
 import { SqliteTemplateVersions } from './store/sqlite-template-versions';
 import { SqliteVolumeStore } from './store/sqlite-volume-store';
+import { SqliteSyncStore } from './store/sqlite-sync-store';
 import { SqliteDatasetStore } from './store/sqlite-dataset-store';
 import { createDatasetObjects } from './aws/dataset-objects';
 import { createTemplateAuthoring } from './templates/template-authoring';
@@ -51,6 +52,8 @@ const REPORT_POLL_SECONDS = 5;
 const IDLE_CHECK_MS = 15_000;
 /** Budgets are checked every minute (and at once when one is set). */
 const BUDGET_CHECK_MS = 60_000;
+/** Syncs are due on whole minutes. */
+const SYNC_CHECK_MS = 60_000;
 /** Snapshot schedules are checked this often (their periods are whole hours). */
 const SNAPSHOT_CHECK_MS = 5 * 60_000;
 /** Running EFS restores are checked this often. */
@@ -79,6 +82,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
   const metrics = new SqliteMetricsStore(path.join(config.dataDir, 'prism.sqlite'));
   const projects = new SqliteProjectStore(path.join(config.dataDir, 'prism.sqlite'));
   const volumes = new SqliteVolumeStore(path.join(config.dataDir, 'prism.sqlite'));
+  const syncs = new SqliteSyncStore(path.join(config.dataDir, 'prism.sqlite'));
   const datasets = new SqliteDatasetStore(path.join(config.dataDir, 'prism.sqlite'));
   const snapshots = new SqliteSnapshotStore(path.join(config.dataDir, 'prism.sqlite'));
   const audit = new SqliteAuditStore(path.join(config.dataDir, 'prism.sqlite'));
@@ -133,6 +137,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
     metrics,
     projects,
     volumes,
+    syncs,
     datasets: { store: datasets, objects: createDatasetObjects(() => aws.clients()) },
     storage: { store: snapshots, snapshots: aws.snapshots, backups: aws.backups },
     audit,
@@ -189,6 +194,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
   }
   app.idle.start(IDLE_CHECK_MS);
   app.budgets.start(BUDGET_CHECK_MS);
+  app.syncs?.start(SYNC_CHECK_MS);
   app.storage?.schedules.start(SNAPSHOT_CHECK_MS);
   app.storage?.backups?.startFollowing(RESTORE_CHECK_MS);
   const stopPriceRefresh = pricing
@@ -201,7 +207,11 @@ export async function startService(configured: Config, logger: Logger): Promise<
       })
     : () => undefined;
   // Over S3, running workstations' activity reports wait in the bucket until collected.
-  const activityCollection = setInterval(() => void app.runner.collectRunningReportObjects(), IDLE_CHECK_MS);
+  // Their desired storage state goes the other way, as objects their agents read.
+  const activityCollection = setInterval(
+    () => void app.runner.collectRunningReportObjects().then(() => app.attachments.publishRunning()),
+    IDLE_CHECK_MS
+  );
   void reportCredentials(cloud, config.region, logger);
   logger.info({ url: `${origin}${config.baseUrl}`, region: config.region, emulatedBoot: config.emulatedBoot }, 'prism-server listening');
 
@@ -226,6 +236,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
       templateWatch.close();
       app.idle.stop();
       app.budgets.stop();
+      app.syncs?.stop();
       app.storage?.schedules.stop();
       app.storage?.backups?.stopFollowing();
       stopPriceRefresh();
@@ -242,6 +253,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
       metrics.close();
       projects.close();
       volumes.close();
+      syncs.close();
       datasets.close();
       snapshots.close();
       audit.close();
