@@ -100,7 +100,8 @@ export class LaunchRunner {
     if (this.running.has(id)) {
       return;
     }
-    const run = this.drive(id).finally(() => {
+    // From the next turn of the event loop: the caller answers (202) before the launch's first cloud call is even built.
+    const run = new Promise<void>(resolve => setImmediate(resolve)).then(() => this.drive(id)).finally(() => {
       this.running.delete(id);
       this.watches.get(id)?.close();
       this.watches.delete(id);
