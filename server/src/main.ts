@@ -23,7 +23,9 @@ export async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   try {
     const service = await startService(config, logger);
-    if (!config.token) {
+    if (config.hub) {
+      process.stderr.write(`\nPrism is running at ${service.url} as the JupyterHub service '${config.hub.serviceName}'; callers are hub users.\n\n`);
+    } else if (!config.token) {
       process.stderr.write(
         `\nPrism is running at ${service.url}api/v1/health\n` +
           `Its token is in ${tokenFile(config.dataDir)}; send it as "Authorization: Bearer <token>".\n\n`
