@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { datasetBrowsing } from './datasets';
 import { extensionSize } from './extension-size';
+import { extensionUi } from './extension-ui';
 import { launchPath } from './launch-path';
 import { manyUsers } from './many-users';
 import { memory } from './memory';
@@ -17,9 +18,10 @@ import { serviceOverhead } from './service-overhead';
 const BENCHMARKS: Record<string, () => Promise<Omit<BenchResult, 'startedAt' | 'seconds' | 'machine'>>> = {
   'launch-path': () => launchPath({ runs: 3, warmLaunches: 1 }),
   'service-overhead': () => serviceOverhead({ runs: 2, launches: 100, oneByOne: 10 }),
-  'many-users': () => manyUsers({ users: 20, launches: 100, clients: 1000 }),
+  'many-users': () => manyUsers({ users: 20, launches: 100, clients: 1000, watcherProcesses: 4 }),
   memory: () => memory({ sockets: 1000, rounds: Number(process.env.BENCH_MEMORY_ROUNDS ?? 10), launches: 100 }),
   extension: () => extensionSize(),
+  'extension-ui': () => extensionUi({ runs: 5, workstations: 1000 }),
   datasets: () => datasetBrowsing({ keys: 100_000, pages: 50, runs: 2 })
 };
 

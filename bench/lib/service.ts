@@ -31,6 +31,8 @@ export interface ServiceOptions {
   /** A data folder to reuse (a seeded one); default: a new empty one. */
   dataDir?: string;
   env?: Record<string, string>;
+  /** Node options before the script (`--cpu-prof`, `--heapsnapshot-signal=SIGUSR2`: NODE_OPTIONS refuses them). */
+  nodeArgs?: string[];
 }
 
 export async function startService(options: ServiceOptions): Promise<BenchService> {
@@ -39,7 +41,7 @@ export async function startService(options: ServiceOptions): Promise<BenchServic
   const logFile = path.join(dataDir, 'service.log');
   const log = fs.openSync(logFile, 'a');
   const pathDirs = [...(options.standInJupyter ? [FLEET_BIN] : []), VENV_BIN, process.env.PATH ?? ''];
-  const child: ChildProcess = spawn(process.execPath, [SERVER_BIN], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_BIN], {
     env: {
       ...process.env,
       ...emulatorEnv(options.awsEndpoint),
