@@ -28,6 +28,7 @@ import type {
   Upload,
   Volume
 } from '../../server/src/contract/datasets';
+import { hubServiceUrl, signInThroughHub } from './hub-sign-in';
 import type { ITemplateScope, ITemplateValidation } from './tokens';
 
 /** Where the service is and how to show who we are. */
@@ -71,7 +72,8 @@ export class PrismApi {
    * @param options where the service is; see `IServiceOptions`.
    */
   constructor(options: IServiceOptions) {
-    const custom = options.serviceUrl.trim();
+    // Under JupyterHub the service is the hub's, unless the setting names another.
+    const custom = options.serviceUrl.trim() || hubServiceUrl();
     this.baseUrl = withSlash(
       custom
         ? new URL(custom, window.location.href).href
@@ -89,6 +91,17 @@ export class PrismApi {
         })
       : ServerConnection.makeSettings();
     this.serviceToken = custom ? options.serviceToken.trim() : '';
+    this.signsInThroughHub = !this.serviceToken && custom === hubServiceUrl();
+  }
+
+  /** Under JupyterHub without a token: the browser signs in through the hub's OAuth. */
+  readonly signsInThroughHub: boolean;
+
+  /** Signs in through the hub (a hidden frame); false when it did not finish. */
+  signIn(): Promise<boolean> {
+    return this.signsInThroughHub
+      ? signInThroughHub(this.baseUrl)
+      : Promise.resolve(false);
   }
 
   /** The service's base URL, ending in `/`. */
@@ -333,7 +346,8 @@ export class PrismApi {
   async send(
     path: string,
     init: RequestInit = {},
-    contentType = 'application/json'
+    contentType = 'application/json',
+    signedInAgain = false
   ): Promise<Response> {
     const url = URLExt.join(this.baseUrl, 'api/v1', path);
     const headers = new Headers(init.headers);
@@ -352,6 +366,13 @@ export class PrismApi {
       );
     } catch (reason) {
       throw new PrismRequestError(unreachable(this.baseUrl, reason));
+    }
+    if (
+      response.status === 401 &&
+      !signedInAgain &&
+      (await this.signIn())
+    ) {
+      return this.send(path, init, contentType, true);
     }
     if (!response.ok) {
       throw new PrismRequestError(await problemOfResponse(response));

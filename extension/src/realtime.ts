@@ -39,5 +39,15 @@ export function openRealtime(api: PrismApi): PrismSocket {
     reconnectionDelayMax: 10000
   });
   socket.onAny((event: string, payload?: unknown) => cursor.hear(event, payload));
+  if (api.signsInThroughHub) {
+    // Refused before the hub sign-in finished: sign in, then connect once more.
+    let retried = false;
+    socket.on('connect_error', error => {
+      if (!retried && error.message.startsWith('UNAUTHENTICATED')) {
+        retried = true;
+        void api.signIn().then(signedIn => signedIn && socket.connect());
+      }
+    });
+  }
   return socket;
 }
