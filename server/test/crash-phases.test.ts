@@ -4,16 +4,20 @@
  * real socket.io client sees a launch enter each phase, and started again on
  * the same data. One launch per phase, each begun in the next service life,
  * so nine kills cost nine short lives. Every launch then ends ready with
- * exactly one instance ever made for it and a Jupyter that answers. The
- * watching client reconnects to each new life with the last event it saw and
- * ends with every launch's history exactly: nothing missed, nothing twice.
+ * exactly one instance ever made for it and a Jupyter that answers. A tenth
+ * launch fails and is killed while cleaning up after itself: it ends failed
+ * with its own reason, nothing running and no role left. The watching client
+ * reconnects to each new life with the last event it saw and ends with every
+ * launch's history exactly: nothing missed, nothing twice.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import type { Connection, Workstation } from '../src/contract/api';
-import { EventCursor, LAUNCH_PHASES, type LaunchPhase, type ProgressEvent, type WorkstationEvent } from '../src/contract/events';
+import { EventCursor, LAUNCH_PHASES, type LaunchPhase, type WorkstationEvent } from '../src/contract/events';
+import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 import { emulatorEc2, startMoto, type Moto } from './support/moto';
 import { spawnPrism, type PrismProcess } from './support/prism-process';
 import { connectSocket, instancesOfLaunch, isSettled, waitForWorkstation } from './support/workstations';
@@ -25,7 +29,11 @@ const JUPYTER_TIMEOUT_MS = 60_000;
 const ALL_STATES = ['pending', 'running', 'shutting-down', 'terminated', 'stopping', 'stopped'];
 
 let moto: Moto;
+/** Every life talks to moto through the fault proxy, so one can be given a slow IAM. */
+let proxy: FaultProxy;
+let endpoint: string;
 let ec2: EC2Client;
+let iam: IAMClient;
 let dataDir: string;
 let last: PrismProcess | undefined;
 const launches: { killedAt: LaunchPhase; id: string }[] = [];
@@ -44,7 +52,10 @@ function watch(life: PrismProcess) {
 
 beforeAll(async () => {
   moto = await startMoto();
+  proxy = await startFaultProxy({ upstream: moto.endpoint });
+  endpoint = proxy.url;
   ec2 = emulatorEc2(moto.endpoint);
+  iam = new IAMClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-crash-'));
 }, 60_000);
 
@@ -53,40 +64,55 @@ afterAll(async () => {
   await Promise.all(launches.map(({ id }) => last?.api(`/instances/${id}`, { method: 'DELETE' })));
   await last?.kill();
   ec2?.destroy();
+  iam?.destroy();
+  await proxy?.close();
   await moto?.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** The moment to kill: an event of the launch on the socket, or a call of the service reaching the proxy. */
+type KillWhen = { event: (event: WorkstationEvent) => boolean } | { call: string };
+
 /**
  * Starts a service life, launches one workstation in it and kills the service
- * as soon as the socket shows that launch entering `phase`.
+ * at the moment `when` picks.
  */
-async function launchAndKillAt(phase: LaunchPhase): Promise<string> {
-  const life = await spawnPrism(moto.endpoint, dataDir);
+async function launchAndKill(name: string, body: object, when: KillWhen, what: string): Promise<string> {
+  const life = await spawnPrism(endpoint, dataDir);
   const socket = await watch(life);
   try {
     let id: string | undefined;
-    const early: ProgressEvent[] = [];
+    const early: WorkstationEvent[] = [];
     const killed = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no '${phase}' event in ${PHASE_TIMEOUT_MS} ms`)), PHASE_TIMEOUT_MS);
-      const hear = (event: ProgressEvent): void => {
+      const kill = (): void => {
+        clearTimeout(timer);
+        clearInterval(calls);
+        void life.kill().then(resolve);
+      };
+      const timer = setTimeout(() => reject(new Error(`no ${what} in ${PHASE_TIMEOUT_MS} ms`)), PHASE_TIMEOUT_MS);
+      const calls = setInterval(() => {
+        if ('call' in when && proxy.calls().some(c => c.action === when.call)) kill();
+      }, 20);
+      const hear = (event: WorkstationEvent): void => {
         if (id === undefined) {
           // 'validate' is sent before the POST answers with the id.
           early.push(event);
           return;
         }
         if (event.id !== id) return;
-        if (event.phase === phase) {
+        if ('event' in when && when.event(event)) {
+          kill();
+        } else if (event.kind === 'progress' && event.phase === 'failed') {
           clearTimeout(timer);
-          void life.kill().then(resolve);
-        } else if (event.phase === 'failed') {
-          clearTimeout(timer);
-          reject(new Error(`the launch failed before '${phase}': ${event.message}`));
+          clearInterval(calls);
+          reject(new Error(`the launch failed before ${what}: ${event.message}`));
         }
       };
-      socket.on('instance:progress', hear);
+      socket.onAny((eventName: string, payload: unknown) => {
+        if (eventName.startsWith('instance:')) hear(payload as WorkstationEvent);
+      });
       void life
-        .api('/instances', { method: 'POST', body: JSON.stringify({ name: `crash-at-${phase}`, template: 'amazon-linux', arch: 'arm64' }) })
+        .api('/instances', { method: 'POST', body: JSON.stringify({ name, template: 'amazon-linux', arch: 'arm64', ...body }) })
         .then(async res => {
           if (res.status !== 202) throw new Error(`POST /instances answered ${res.status}: ${await res.text()}`);
           id = ((await res.json()) as { id: string }).id;
@@ -101,12 +127,26 @@ async function launchAndKillAt(phase: LaunchPhase): Promise<string> {
   }
 }
 
-it('resumes every launch to ready, exactly once, whatever phase the service was killed in', async () => {
-  for (const phase of LAUNCH_PHASES) {
-    launches.push({ killedAt: phase, id: await launchAndKillAt(phase) });
-  }
+const entering = (phase: LaunchPhase): KillWhen => ({ event: event => event.kind === 'progress' && event.phase === phase });
 
-  last = await spawnPrism(moto.endpoint, dataDir);
+it('resumes every launch, or finishes failing it, exactly once, whatever phase the service was killed in', async () => {
+  for (const phase of LAUNCH_PHASES) {
+    launches.push({ killedAt: phase, id: await launchAndKill(`crash-at-${phase}`, {}, entering(phase), `'${phase}' event`) });
+  }
+  // A launch that fails (its dataset's bucket does not exist), killed while cleaning up after
+  // itself: its TerminateInstances is on the way (slowed down, so the kill lands there).
+  proxy.resetCalls();
+  proxy.addRule({ service: 'ec2', action: 'TerminateInstances', count: 1, fault: { kind: 'delay', ms: 3_000 } });
+  const failing = await launchAndKill(
+    'crash-while-failing',
+    { datasets: [{ s3: { bucket: 'no-such-bucket', readOnly: true } }] },
+    { call: 'TerminateInstances' },
+    'clean-up after the failure'
+  );
+  expect(heard.filter(e => e.id === failing && (e.kind === 'log' ? e.line.includes('costs nothing') : e.kind === 'progress' && e.phase === 'failed'))).toEqual([]);
+  launches.push({ killedAt: 'failed', id: failing });
+
+  last = await spawnPrism(endpoint, dataDir);
   const service = last;
   const socket = await watch(service);
   const outcomes = await Promise.all(
@@ -118,25 +158,42 @@ it('resumes every launch to ready, exactly once, whatever phase the service was 
         phase: workstation.phase,
         error: workstation.error?.code ?? null,
         everMade: (await instancesOfLaunch(ec2, id, ALL_STATES)).length,
-        jupyter: workstation.phase === 'ready' ? await jupyterAnswers(service, id) : false
+        live: (await instancesOfLaunch(ec2, id)).length,
+        jupyter: workstation.phase === 'ready' ? await jupyterAnswers(service, id) : false,
+        role: await roleExists(id)
       };
     })
   );
-  // Every launch resumed to ready: one instance ever made for it, its Jupyter answering.
-  expect(outcomes).toEqual(LAUNCH_PHASES.map(killedAt => ({ killedAt, phase: 'ready', error: null, everMade: 1, jupyter: true })));
+  expect(outcomes).toEqual([
+    // Every launch resumed to ready: one instance ever made for it, its Jupyter answering.
+    ...LAUNCH_PHASES.map(killedAt => ({ killedAt, phase: 'ready', error: null, everMade: 1, live: 1, jupyter: true, role: false })),
+    // The failing one finished failing with its own reason, and left nothing running nor its role.
+    { killedAt: 'failed', phase: 'failed', error: 'BOOTSTRAP_FAILED', everMade: 1, live: 0, jupyter: false, role: false }
+  ]);
 
-  // Each launch's events as the client heard them, across nine crashes, are its kept history.
-  const readyHeard = (id: string): boolean => heard.some(e => e.id === id && e.kind === 'progress' && e.phase === 'ready');
+  // Each launch's events as the client heard them, across ten crashes, are its kept history.
+  const settledHeard = (id: string): boolean =>
+    heard.some(e => e.id === id && e.kind === 'progress' && (e.phase === 'ready' || e.phase === 'failed'));
   const deadline = Date.now() + 10_000;
-  while (!launches.every(({ id }) => readyHeard(id)) && Date.now() < deadline) await new Promise(r => setTimeout(r, 100));
+  while (!launches.every(({ id }) => settledHeard(id)) && Date.now() < deadline) await new Promise(r => setTimeout(r, 100));
   socket.disconnect();
   const upTo = Math.max(...heard.map(e => e.seq as number));
   for (const { id } of launches) {
     const kept = ((await (await service.api(`/instances/${id}/events`)).json()) as WorkstationEvent[]).filter(e => (e.seq as number) <= upTo);
     expect(heard.filter(e => e.id === id)).toEqual(kept);
-    expect(readyHeard(id)).toBe(true);
+    expect(settledHeard(id)).toBe(true);
   }
 }, 600_000);
+
+async function roleExists(id: string): Promise<boolean> {
+  try {
+    await iam.send(new GetRoleCommand({ RoleName: `prism-ws-${id}` }));
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'NoSuchEntityException') return false;
+    throw error;
+  }
+}
 
 /**
  * The workstation's Jupyter answers through its connection. An emulated

@@ -83,15 +83,11 @@ async function gone(call: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-/** The role and profile go right after the launch is marked failed (the reason is shown first). */
+/** Both the launch's role and its instance profile are gone from IAM. */
 async function roleAndProfileGone(id: string): Promise<boolean> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const role = await gone(() => iam.send(new GetRoleCommand({ RoleName: `prism-ws-${id}` })));
-    const profile = await gone(() => iam.send(new GetInstanceProfileCommand({ InstanceProfileName: `prism-ws-${id}` })));
-    if ((role && profile) || Date.now() > deadline) return role && profile;
-    await new Promise(resolve => setTimeout(resolve, 200));
-  }
+  const role = await gone(() => iam.send(new GetRoleCommand({ RoleName: `prism-ws-${id}` })));
+  const profile = await gone(() => iam.send(new GetInstanceProfileCommand({ InstanceProfileName: `prism-ws-${id}` })));
+  return role && profile;
 }
 
 function addRules(rules: FaultRule[]): FaultRuleHandle[] {
@@ -204,6 +200,7 @@ it('fails a launch whose RunInstances keeps failing with its reason, and leaves 
   // Every try the SDK allows (PRISM_AWS_MAX_ATTEMPTS, 5) was made.
   expect(triesOf('RunInstances')).toHaveLength(5);
 
+  // Cleaned up before it was shown failed.
   expect(await instancesOf(id)).toEqual([]);
   expect(await roleAndProfileGone(id)).toBe(true);
   // The shared security group is reused, never made again per launch.
@@ -218,6 +215,7 @@ it('fails a launch whose role cannot be finished, and removes the half-made role
   expect(workstation.error).toMatchObject({ code: 'CLOUD_ERROR' });
   expect(workstation.error?.detail).toContain('iam:AddRoleToInstanceProfile');
   expect(triesOf('RunInstances')).toEqual([]);
+  // Cleaned up before it was shown failed.
   expect(await instancesOf(id)).toEqual([]);
   expect(await roleAndProfileGone(id)).toBe(true);
 });

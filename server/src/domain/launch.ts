@@ -6,6 +6,7 @@
  * bootstrap reports drive progress until the services answer.
  */
 import crypto from 'node:crypto';
+import type { Problem } from '../contract/events';
 import { renderBootstrap } from './bootstrap';
 import { applyAfterLaunch, applyBootReport, type ReadyServices } from './boot-report';
 import { BootWatch } from './boot-watch';
@@ -184,6 +185,12 @@ export class LaunchRunner {
   }
 
   private async drive(id: string): Promise<void> {
+    const failing = this.record(id).failing;
+    if (failing) {
+      // The service stopped while this launch was cleaning up after its failure: finish that.
+      await this.fail(id, failing);
+      return;
+    }
     try {
       let record = this.record(id);
       if (!record.instanceId) {
@@ -202,7 +209,9 @@ export class LaunchRunner {
         this.deps.logger.info({ workstation: id }, 'launch cancelled');
         return;
       }
-      await this.fail(id, error);
+      const problem = toProblem(error);
+      this.deps.logger.warn({ workstation: id, code: problem.code, err: error instanceof PrismError ? undefined : error }, 'launch failed');
+      await this.fail(id, problem);
     }
   }
 
@@ -386,14 +395,14 @@ export class LaunchRunner {
     await checkDeclaredServices({ timeline, probe, timeoutSeconds: settings.healthTimeoutSeconds, assertLive }, record, template, services);
   }
 
-  private async fail(id: string, error: unknown): Promise<void> {
+  /**
+   * Cleans up first and settles last: the reason is recorded before any clean-up
+   * call, so a crash in the middle resumes into failing with the same reason, and
+   * a launch shown as failed has left no instance or role of its own behind.
+   */
+  private async fail(id: string, problem: Problem): Promise<void> {
     const { timeline, cloud, logger } = this.deps;
-    const problem = toProblem(error);
-    logger.warn({ workstation: id, code: problem.code, err: error instanceof PrismError ? undefined : error }, 'launch failed');
-    timeline.progress(id, 'failed', problem.detail, undefined, problem);
-    const record = timeline.state(id, 'failed', {
-      error: { code: problem.code, title: problem.title, detail: problem.detail, hint: problem.hint, policyStatement: problem.policyStatement }
-    });
+    const record = this.deps.store.update(id, { failing: problem });
     // A failed launch must not leave a billed instance behind, even one whose RunInstances answer was lost.
     for (const instanceId of await this.instancesOf(record)) {
       try {
@@ -404,6 +413,10 @@ export class LaunchRunner {
       }
     }
     await this.removeRole(id);
+    timeline.progress(id, 'failed', problem.detail, undefined, problem);
+    timeline.state(id, 'failed', {
+      error: { code: problem.code, title: problem.title, detail: problem.detail, hint: problem.hint, policyStatement: problem.policyStatement }
+    });
   }
 
   /** The record's instance, or, when it never learned one, whatever carries the launch's tag. */

@@ -2,7 +2,7 @@
  * The ports the domain owns. Adapters (aws/, store/, identity/, boot/)
  * implement them; the domain imports no framework and no SDK.
  */
-import type { Arch, WorkstationEvent } from '../contract/events';
+import type { Arch, Problem, WorkstationEvent } from '../contract/events';
 import type { Workstation } from '../contract/api';
 import type { MetricsEvent } from '../contract/metrics';
 import type { Activity } from './idle';
@@ -180,6 +180,8 @@ export interface WorkstationRecord extends Workstation {
   bootToken: string;
   /** Jupyter's own token on the workstation (the owner's credential). */
   jupyterToken: string;
+  /** Set when the launch failed, before its clean-up; a restart finds it and finishes failing with this reason. */
+  failing?: Problem;
   /** Highest boot report seq applied. */
   lastReportSeq: number;
   /** Ports the workstation reported at ready. */
