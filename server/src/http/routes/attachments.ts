@@ -8,7 +8,7 @@ import type { Attachments } from '../../domain/attachments';
 import { callerOf } from '../auth';
 import { invalidBody } from '../problem';
 
-const AttachSchema = z.union([
+export const AttachSchema = z.union([
   z.object({ dataset: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'a registered dataset name') }).strict(),
   z.object({ efs: z.object({ volume: z.string().regex(/^vol-[0-9a-f]{1,64}$/, 'a volume id (vol-...)') }).strict() }).strict()
 ]);

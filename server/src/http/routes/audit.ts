@@ -12,7 +12,7 @@ import { invalidBody } from '../problem';
 
 const text = z.string().max(200).optional();
 
-const AuditQuerySchema = z.object({
+export const AuditQuerySchema = z.object({
   user: text,
   action: text,
   object: text,

@@ -14,7 +14,7 @@ import { invalidBody } from '../problem';
 const profileName = z.string().regex(/^[A-Za-z0-9_.+@-]{1,64}$/, 'letters, digits and _ . + @ - only');
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'a region such as eu-west-1');
 
-const NewProfileSchema = z
+export const NewProfileSchema = z
   .object({
     name: profileName,
     accessKeyId: z.string().regex(/^[A-Za-z0-9]{16,128}$/, 'an access key id such as AKIA… (letters and digits)'),
@@ -23,7 +23,7 @@ const NewProfileSchema = z
   })
   .strict();
 
-const ChoiceSchema = z.object({ profile: profileName, region }).strict();
+export const ChoiceSchema = z.object({ profile: profileName, region }).strict();
 
 /** `switched`: called after the service moved to another profile or region (GET /health forgets its cached answer). */
 export function awsSetupRouter(setup: AwsSetup, switched: () => void): Router {

@@ -26,7 +26,7 @@ const BootReportSchema = z.object({
   sync: SyncResultSchema.optional()
 });
 
-const BodySchema = z.union([BootReportSchema, z.array(BootReportSchema).max(500)]);
+export const BodySchema = z.union([BootReportSchema, z.array(BootReportSchema).max(500)]);
 
 export function bootReportsRouter(runner: LaunchRunner, desiredState?: (id: string) => Promise<DesiredState | null>): Router {
   const router = Router();

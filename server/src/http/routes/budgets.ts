@@ -8,7 +8,7 @@ import type { Budgets } from '../../domain/budgets';
 import { callerOf } from '../auth';
 import { invalidBody } from '../problem';
 
-const BudgetSchema = z
+export const BudgetSchema = z
   .object({
     monthlyUsd: z.number().min(0.01).max(10_000_000),
     hardStop: z.boolean(),

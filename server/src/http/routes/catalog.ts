@@ -10,14 +10,14 @@ import { toProblem } from '../../domain/launch-problems';
 import { callerOf } from '../auth';
 import { invalidBody, sendProblem } from '../problem';
 
-const ReviewRequestSchema = z
+export const ReviewRequestSchema = z
   .object({
     rating: z.number().int().min(1).max(5),
     text: z.string().max(REVIEW_MAX_CHARS).optional()
   })
   .strict();
 
-const ListQuerySchema = z.object({
+export const ListQuerySchema = z.object({
   q: z.string().max(200).optional(),
   refresh: z.enum(['1', 'true', '0', 'false']).optional()
 });

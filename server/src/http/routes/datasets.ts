@@ -13,7 +13,7 @@ import { PrismError } from '../../domain/errors';
 import { callerOf } from '../auth';
 import { invalidBody } from '../problem';
 
-const RegisterSchema = z
+export const RegisterSchema = z
   .object({
     // The name's own rules are the domain's (NAME_INVALID with a hint).
     name: z.string().max(100),
@@ -25,15 +25,15 @@ const RegisterSchema = z
   })
   .strict();
 
-const ListQuerySchema = z.object({
+export const ListQuerySchema = z.object({
   path: z.string().max(1024).optional(),
   cursor: z.string().max(4096).optional(),
   limit: z.coerce.number().int().optional()
 });
 
-const PathQuerySchema = z.object({ path: z.string().min(1).max(1024) });
+export const PathQuerySchema = z.object({ path: z.string().min(1).max(1024) });
 
-const StartUploadSchema = z
+export const StartUploadSchema = z
   .object({
     path: z.string().min(1).max(1024),
     size: z.number().int().nonnegative(),

@@ -8,7 +8,7 @@ import { KEEP_RUNNING_MAX_HOURS, type IdleWatch } from '../../domain/idle-watch'
 import { callerOf } from '../auth';
 import { invalidBody } from '../problem';
 
-const KeepRunningSchema = z
+export const KeepRunningSchema = z
   .object({
     hours: z.number().int().min(1).max(KEEP_RUNNING_MAX_HOURS),
     reason: z.string().max(500).optional()

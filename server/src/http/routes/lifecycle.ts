@@ -8,7 +8,7 @@ import type { Resizer } from '../../domain/resize';
 import { callerOf } from '../auth';
 import { invalidBody } from '../problem';
 
-const ResizeRequestSchema = z
+export const ResizeRequestSchema = z
   .object({
     size: z.string().min(1).max(50).optional(),
     instanceType: z.string().regex(/^[a-z0-9-]+\.[a-z0-9-]+$/, 'must look like m7g.xlarge').optional()

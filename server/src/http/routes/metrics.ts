@@ -8,7 +8,7 @@ import type { MetricsRecorder } from '../../domain/metrics-recorder';
 import { callerOf } from '../auth';
 import { invalidBody } from '../problem';
 
-const QuerySchema = z.object({ since: z.iso.datetime({ offset: true }).optional() });
+export const QuerySchema = z.object({ since: z.iso.datetime({ offset: true }).optional() });
 
 export function metricsRouter(metrics: MetricsRecorder): Router {
   const router = Router();

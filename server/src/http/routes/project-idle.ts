@@ -6,7 +6,7 @@ import { callerOf } from '../auth';
 import { invalidBody } from '../problem';
 
 // The bounds of the template schema's `idle:` (templates/schema.json), so a project cannot set what a template could not.
-const IdleSettingSchema = z.union([
+export const IdleSettingSchema = z.union([
   z.object({ disabled: z.literal(true) }).strict(),
   z
     .object({

@@ -9,14 +9,14 @@ import type { Projects } from '../../domain/projects';
 import { callerOf } from '../auth';
 import { invalidBody } from '../problem';
 
-const CreateProjectSchema = z
+export const CreateProjectSchema = z
   .object({
     name: z.string().trim().min(1).max(100),
     description: z.string().max(1000).optional()
   })
   .strict();
 
-const MemberSchema = z.object({ role: z.enum(['viewer', 'member', 'admin']) }).strict();
+export const MemberSchema = z.object({ role: z.enum(['viewer', 'member', 'admin']) }).strict();
 
 export function projectsRouter(projects: Projects, budgets: Budgets): Router {
   const router = Router();

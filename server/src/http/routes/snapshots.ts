@@ -11,16 +11,16 @@ import type { Snapshots } from '../../domain/snapshots';
 import { callerOf } from '../auth';
 import { invalidBody } from '../problem';
 
-const SnapshotRequestSchema = z.object({ description: z.string().min(1).max(255).optional() }).strict();
+export const SnapshotRequestSchema = z.object({ description: z.string().min(1).max(255).optional() }).strict();
 
-const ScheduleSchema = z
+export const ScheduleSchema = z
   .object({
     everyHours: z.number().int().min(1).max(720),
     keep: z.number().int().min(1).max(100)
   })
   .strict();
 
-const VolumeRestoreSchema = z.object({ recoveryPoint: z.string().min(1).max(2048) }).strict();
+export const VolumeRestoreSchema = z.object({ recoveryPoint: z.string().min(1).max(2048) }).strict();
 
 export function snapshotsRouter(snapshots: Snapshots, schedules: SnapshotSchedules, backups: VolumeBackups | null): Router {
   const router = Router();

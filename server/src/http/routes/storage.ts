@@ -8,7 +8,7 @@ import { CLEANUP_MAX_ITEMS, type Storage } from '../../domain/storage';
 import { callerOf } from '../auth';
 import { invalidBody } from '../problem';
 
-const CleanupSchema = z
+export const CleanupSchema = z
   .object({
     items: z
       .array(z.object({ kind: z.enum(['volume', 'snapshot', 'ebs-volume']), id: z.string().min(1).max(200) }).strict())

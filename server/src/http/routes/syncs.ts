@@ -10,7 +10,7 @@ import { invalidBody } from '../problem';
 
 const FOLDER = /^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*\/?$/;
 
-const CreateSyncSchema = z
+export const CreateSyncSchema = z
   .object({
     dataset: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'a registered dataset name'),
     path: z.string().max(1000).optional(),

@@ -14,7 +14,7 @@ import type { TemplateAuthoring } from '../../templates/template-authoring';
 import { callerOf } from '../auth';
 import { sendProblem } from '../problem';
 
-const SaveTemplateSchema = z.object({
+export const SaveTemplateSchema = z.object({
   yaml: z.string().min(1).max(256 * 1024),
   // Project ids are made by projectId(): lower-case letters, digits and dashes, safe in a folder name.
   scope: z.object({ project: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/) }).optional()

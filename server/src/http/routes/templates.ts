@@ -17,13 +17,13 @@ import { unifiedDiff } from '../../templates/diff';
 import { resolvedTemplateYaml } from '../../templates/template-yaml';
 import { callerOf } from '../auth';
 
-const ValidateRequestSchema = z.object({
+export const ValidateRequestSchema = z.object({
   yaml: z.string().max(256 * 1024),
   fileName: z.string().max(200).default('template.yaml')
 });
 
-const SetCurrentSchema = z.object({ version: z.string().min(1).max(100) });
-const DiffQuerySchema = z.object({ from: z.string().min(1).max(100), to: z.string().min(1).max(100) });
+export const SetCurrentSchema = z.object({ version: z.string().min(1).max(100) });
+export const DiffQuerySchema = z.object({ from: z.string().min(1).max(100), to: z.string().min(1).max(100) });
 
 /** `projectsOf`: the ids of the caller's projects, whose templates they see; `prices` default to the shipped table's for `region`. */
 export function templatesRouter(

@@ -7,7 +7,7 @@ import type { Volumes } from '../../domain/volumes';
 import { callerOf } from '../auth';
 import { invalidBody } from '../problem';
 
-const CreateVolumeSchema = z
+export const CreateVolumeSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes, up to 63'),
     project: z.string().min(1).max(100).optional()
