@@ -25,7 +25,7 @@ async function register(page: Page, name: string, readOnlyDataset: boolean): Pro
   expect(response.status(), await response.text()).toBe(201);
 }
 
-test('a researcher browses a dataset, previews a CSV and a notebook, and uploads a file into a folder', async ({
+test('a researcher browses a dataset, previews its files, uploads into a folder and scrolls a folder of 1200 objects', async ({
   page
 }) => {
   await register(page, writable, false);
@@ -97,6 +97,31 @@ test('a researcher browses a dataset, previews a CSV and a notebook, and uploads
   await expect(row).toContainText('26 B');
   await row.click();
   await expect(preview.locator('.jp-Prism-datasetPreviewText')).toHaveText('Calibrated on 2024-06-01.\n');
+
+  // A file dropped on the list whose part the proxy fails: the upload is
+  // aborted on the service, the problem shown, and nothing is listed.
+  const dropped = `dropped-${run}.txt`;
+  await page.route('**/prism/api/v1/datasets/*/uploads/*/parts/*', route =>
+    route.fulfill({ status: 502, contentType: 'text/html', body: '<h1>Bad Gateway</h1>' })
+  );
+  const aborted = page.waitForResponse(
+    r => r.request().method() === 'DELETE' && /\/uploads\/up-[0-9a-f]+/.test(r.url())
+  );
+  const files = await page.evaluateHandle(name => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['lost on the way\n'], name, { type: 'text/plain' }));
+    return transfer;
+  }, dropped);
+  await sidebar.locator('.jp-Prism-datasetDrop').dispatchEvent('drop', { dataTransfer: files });
+  expect((await aborted).status()).toBe(204);
+  await page.unroute('**/prism/api/v1/datasets/*/uploads/*/parts/*');
+  const failed = sidebar.locator(`.jp-Prism-datasetUploadRow[data-path="2024/${dropped}"]`);
+  await expect(failed).toHaveAttribute('data-status', 'failed');
+  await expect(failed.locator('.jp-Prism-problem')).toHaveAttribute('data-code', 'HTTP_502');
+  await expect(failed.locator('.jp-Prism-problemHint')).toContainText('The Prism service may still be starting');
+  await sidebar.getByRole('button', { name: 'Reload datasets' }).click();
+  await expect(sidebar.locator(`.jp-Prism-datasetEntry[data-path="2024/${uploaded}"]`)).toBeVisible();
+  await expect(sidebar.locator(`.jp-Prism-datasetEntry[data-path="2024/${dropped}"]`)).toHaveCount(0);
 
   // Up, then the folder of 1200 objects: only a screenful of rows is in
   // the page, and scrolling to the end brings the last page in.

@@ -8,6 +8,7 @@ import {
   Button,
   caretLeftIcon,
   caretUpIcon,
+  addIcon,
   copyIcon,
   downloadIcon,
   fileIcon,
@@ -25,13 +26,13 @@ import type { Dataset, Volume } from '../../../server/src/contract/datasets';
 import { CommandIDs } from '../tokens';
 import { ProblemNotice } from '../widgets/ProblemNotice';
 import { ViewHeader } from '../widgets/ViewHeader';
-import type { DatasetEntry, DatasetsModel, IDatasetLocation, IUploadState } from './datasets-model';
+import type { DatasetEntry, DatasetSelection, DatasetsModel, IDatasetLocation, IUploadState } from './datasets-model';
 import { ObjectPreview } from './ObjectPreview';
 import { formatBytes, formatDate } from './sizes';
 import { VirtualList } from './VirtualList';
 
 /** Pixels; the list's rows all have this height (style/datasets.css agrees). */
-const ROW_HEIGHT = 26;
+const ROW_HEIGHT = 38;
 
 export class DatasetsPanel extends ReactWidget {
   constructor(
@@ -92,7 +93,13 @@ function TopLevel(props: IViewProps): JSX.Element {
   const selected = model.selection;
   return (
     <div className="jp-Prism-datasetsTop">
-      <Actions commands={commands} />
+      <div
+        className="jp-Prism-datasetToolbar"
+        role="toolbar"
+        aria-label={selected ? trans.__('Actions on %1', selectionName(selected)) : trans.__('Actions (right-click a dataset or pick a volume)')}
+      >
+        <Actions commands={commands} />
+      </div>
       <h3 className="jp-Prism-subtitle">{trans.__('Datasets')}</h3>
       {model.datasets.length === 0 && !model.isLoading && (
         <div className="jp-Prism-empty">{trans.__('No dataset is registered for you yet. An admin registers them with POST /datasets.')}</div>
@@ -127,6 +134,10 @@ function TopLevel(props: IViewProps): JSX.Element {
   );
 }
 
+function selectionName(selection: DatasetSelection): string {
+  return selection.kind === 'volume' ? selection.volume.name : selection.dataset.name;
+}
+
 function DatasetItem(props: {
   dataset: Dataset;
   selected: boolean;
@@ -142,7 +153,7 @@ function DatasetItem(props: {
       title={d.s3Uri}
       onMouseDown={event => event.button === 2 && select()}
     >
-      <button className="jp-Prism-datasetOpen" onClick={() => model.open(d)} onFocus={select}>
+      <button className="jp-Prism-datasetOpen" onClick={() => model.open(d)}>
         <span className="jp-Prism-datasetName">{d.name}</span>
         {d.readOnly && <span className="jp-Prism-badge jp-Prism-readOnly">{trans.__('read-only')}</span>}
         {d.project && <span className="jp-Prism-badge jp-Prism-datasetProject">{d.project}</span>}
@@ -297,13 +308,16 @@ function EntryRow(props: {
       onMouseDown={event => event.button === 2 && props.onContextMenu()}
     >
       <Icon.react tag="span" className="jp-Prism-datasetEntryIcon" />
-      <span className="jp-Prism-datasetEntryName">{entry.name}</span>
-      {entry.kind === 'object' && (
-        <>
-          <span className="jp-Prism-datasetEntrySize">{formatBytes(entry.size)}</span>
-          <span className="jp-Prism-datasetEntryDate">{formatDate(entry.lastModified)}</span>
-        </>
-      )}
+      <span className="jp-Prism-datasetEntryText">
+        <span className="jp-Prism-datasetEntryName">{entry.name}</span>
+        {entry.kind === 'object' && (
+          <span className="jp-Prism-datasetEntryMeta">
+            <span className="jp-Prism-datasetEntrySize">{formatBytes(entry.size)}</span>
+            {' · '}
+            <span className="jp-Prism-datasetEntryDate">{formatDate(entry.lastModified)}</span>
+          </span>
+        )}
+      </span>
     </div>
   );
 }
@@ -351,9 +365,9 @@ function Actions(props: { commands: CommandRegistry }): JSX.Element {
   return (
     <>
       {button(CommandIDs.downloadDatasetObject, downloadIcon, 'jp-Prism-datasetDownload')}
-      {button(CommandIDs.copyDatasetUri, copyIcon, 'jp-Prism-datasetCopyUri')}
+      {button(CommandIDs.copyDatasetUri, linkIcon, 'jp-Prism-datasetCopyUri')}
       {button(CommandIDs.copyDatasetMountPath, copyIcon, 'jp-Prism-datasetCopyMount')}
-      {button(CommandIDs.attachToWorkstation, linkIcon, 'jp-Prism-datasetAttach')}
+      {button(CommandIDs.attachToWorkstation, addIcon, 'jp-Prism-datasetAttach')}
     </>
   );
 }
