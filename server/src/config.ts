@@ -60,7 +60,7 @@ const EnvSchema = z.object({
   PRISM_CATALOG_URL: optionalText.pipe(
     z.string().regex(/^s3:\/\/[^/]+\/.+$/, 'must be s3://bucket/key, for example s3://prism-community-catalog/index.json').optional()
   ),
-  /** Who callers are: auto is hub when JupyterHub started the service (JUPYTERHUB_API_TOKEN), else token (docs/jupyterhub.md). */
+  /** Who callers are: auto is hub when JupyterHub runs Prism as a service (JUPYTERHUB_API_TOKEN and JUPYTERHUB_SERVICE_NAME), else token (docs/jupyterhub.md). */
   PRISM_IDENTITY: z.enum(['auto', 'token', 'hub']).default('auto'),
   /** Members of this hub group are Prism admins, as are hub admins. */
   PRISM_HUB_ADMIN_GROUP: z.string().trim().min(1).default('prism-admins'),
@@ -76,6 +76,28 @@ const EnvSchema = z.object({
   JUPYTERHUB_OAUTH_SCOPES: optionalText,
   JUPYTERHUB_BASE_URL: optionalText,
   JUPYTERHUB_HOST: optionalText,
+  /** Requests a minute one user may send (a token bucket of PRISM_RATE_LIMIT_BURST); 0 turns the limit off. */
+  PRISM_RATE_LIMIT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  PRISM_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(120),
+  /** Requests a minute from everyone together (a bucket of PRISM_RATE_LIMIT_GLOBAL_BURST); 0: off. */
+  PRISM_RATE_LIMIT_GLOBAL_PER_MINUTE: z.coerce.number().int().min(0).default(12_000),
+  PRISM_RATE_LIMIT_GLOBAL_BURST: z.coerce.number().int().min(1).default(2_000),
+  /** Launches a minute one user may start, as many at once; 0: off. */
+  PRISM_RATE_LIMIT_LAUNCHES_PER_MINUTE: z.coerce.number().int().min(0).default(20),
+  /** Launches a minute from everyone together; 0: off. */
+  PRISM_RATE_LIMIT_GLOBAL_LAUNCHES_PER_MINUTE: z.coerce.number().int().min(0).default(200),
+  /** Socket events a minute one user may send (bucket of PRISM_RATE_LIMIT_BURST); 0: off. */
+  PRISM_RATE_LIMIT_SOCKET_EVENTS_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  /** The largest JSON body the API reads (dataset parts have their own limit). */
+  PRISM_MAX_JSON_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  /** AWS calls in flight at once, for every client together; more wait their turn. */
+  PRISM_AWS_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  /** A token for the Prometheus scraper at GET <base>/metrics (the service token works too). */
+  PRISM_METRICS_TOKEN: optionalText,
+  /** Where browsers reach Prism; https turns on HSTS and Secure cookies. */
+  PRISM_PUBLIC_URL: optionalText.pipe(z.url().optional()),
+  /** How long SIGTERM waits for running launches before handing them to the next start. */
+  PRISM_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(8),
   PRISM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The proxies whose X-Forwarded-For is believed (the audit log's address); unset: none (docs/api.md, "Audit"). */
   PRISM_TRUST_PROXY: optionalText.pipe(
@@ -124,6 +146,26 @@ export interface Config {
   hub: HubSettings | undefined;
   /** Express's `trust proxy`: a hop count or a list of trusted proxy addresses; undefined trusts none. */
   trustProxy: number | string[] | undefined;
+  /** Rate and size limits (README, "Limits"). */
+  limits: LimitSettings;
+  /** PRISM_AWS_MAX_CONCURRENCY: AWS calls in flight at once. */
+  awsMaxConcurrency: number;
+  metricsToken: string | undefined;
+  /** PRISM_PUBLIC_URL is https: HSTS and Secure cookies. */
+  https: boolean;
+  shutdownGraceMs: number;
+}
+
+/** Per minute; 0 turns a limit off. */
+export interface LimitSettings {
+  requestsPerMinute: number;
+  burst: number;
+  globalPerMinute: number;
+  globalBurst: number;
+  launchesPerMinute: number;
+  globalLaunchesPerMinute: number;
+  socketEventsPerMinute: number;
+  maxJsonBytes: number;
 }
 
 /** Prism as a JupyterHub service: how it asks the hub who a caller is and signs browsers in. */
@@ -187,14 +229,31 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.PRISM_LOG_LEVEL,
     hub,
     // Behind the hub's proxy on this machine, its X-Forwarded-Proto says whether browsers use https.
-    trustProxy: trustProxy(e.PRISM_TRUST_PROXY ?? (hub ? 'loopback' : undefined))
+    trustProxy: trustProxy(e.PRISM_TRUST_PROXY ?? (hub ? 'loopback' : undefined)),
+    limits: {
+      requestsPerMinute: e.PRISM_RATE_LIMIT_REQUESTS_PER_MINUTE,
+      burst: e.PRISM_RATE_LIMIT_BURST,
+      globalPerMinute: e.PRISM_RATE_LIMIT_GLOBAL_PER_MINUTE,
+      globalBurst: e.PRISM_RATE_LIMIT_GLOBAL_BURST,
+      launchesPerMinute: e.PRISM_RATE_LIMIT_LAUNCHES_PER_MINUTE,
+      globalLaunchesPerMinute: e.PRISM_RATE_LIMIT_GLOBAL_LAUNCHES_PER_MINUTE,
+      socketEventsPerMinute: e.PRISM_RATE_LIMIT_SOCKET_EVENTS_PER_MINUTE,
+      maxJsonBytes: e.PRISM_MAX_JSON_BYTES
+    },
+    awsMaxConcurrency: e.PRISM_AWS_MAX_CONCURRENCY,
+    metricsToken: e.PRISM_METRICS_TOKEN,
+    https: e.PRISM_PUBLIC_URL?.startsWith('https:') ?? false,
+    shutdownGraceMs: e.PRISM_SHUTDOWN_GRACE_SECONDS * 1000
   };
 }
 
 const withSlash = (v: string): string => (v.endsWith('/') ? v : `${v}/`);
 
 function hubSettings(e: z.infer<typeof EnvSchema>, env: NodeJS.ProcessEnv): HubSettings | undefined {
-  const asHub = e.PRISM_IDENTITY === 'hub' || (e.PRISM_IDENTITY === 'auto' && e.JUPYTERHUB_API_TOKEN !== undefined);
+  // A user's own server under the hub has a hub token too, but no service name: Prism behind its
+  // jupyter-server-proxy stays that one person's.
+  const asHub =
+    e.PRISM_IDENTITY === 'hub' || (e.PRISM_IDENTITY === 'auto' && e.JUPYTERHUB_API_TOKEN !== undefined && e.JUPYTERHUB_SERVICE_NAME !== undefined);
   if (!asHub) return undefined;
   const missing = (['JUPYTERHUB_API_TOKEN', 'JUPYTERHUB_API_URL'] as const).filter(name => e[name] === undefined);
   if (missing.length > 0) {

@@ -30,9 +30,12 @@ describe('hub settings from what JupyterHub gives a managed service', () => {
     });
   });
 
-  it('stays standalone when told to, or when no hub token is given', () => {
+  it('stays standalone when told to, when no hub token is given, and inside a user’s own server (a hub token, no service name)', () => {
     expect(parseConfig({ ...HUB_ENV, PRISM_IDENTITY: 'token' })).toMatchObject({ hub: undefined, baseUrl: '/', port: 8787 });
     expect(parseConfig({}).hub).toBeUndefined();
+    const singleUser = { ...HUB_ENV, JUPYTERHUB_SERVICE_NAME: undefined, JUPYTERHUB_USER: 'ada', JUPYTERHUB_SERVICE_PREFIX: '/user/ada/' };
+    expect(parseConfig({ ...singleUser, PRISM_BASE_URL: '/' })).toMatchObject({ hub: undefined, baseUrl: '/' });
+    expect(parseConfig({ ...singleUser, PRISM_IDENTITY: 'hub' }).hub).toMatchObject({ serviceName: 'prism' });
   });
 
   it('refuses to start as a hub service without the hub API, naming the variable', () => {
