@@ -44,6 +44,7 @@ import { requireCaller } from './http/auth';
 import { hubSignInRouter } from './http/routes/oauth';
 import type { HubSignIn } from './identity/hub-sign-in';
 import { notFoundRoute, problemMiddleware } from './http/problem';
+import { openApiRouter } from './http/routes/openapi';
 import { auditRouter } from './http/routes/audit';
 import { awsSetupRouter } from './http/routes/aws-setup';
 import { bootReportsRouter } from './http/routes/boot-reports';
@@ -311,6 +312,7 @@ export function createApp(deps: AppDeps): PrismApp {
   api.use(express.json({ limit: '1mb' }));
   const cloudHealth = cachedCloudHealth(deps.cloud, deps.awsSetup?.region ?? (() => deps.region));
   api.use(healthRouter(VERSION, cloudHealth.read));
+  api.use(openApiRouter(api, { version: VERSION, hubSessionCookie: deps.hubSignIn?.sessionCookie }));
   api.use(bootReportsRouter(runner, id => attached.desiredState(id)));
   api.use(requireCaller(deps.identity, deps.hubSignIn));
   api.use(callerRouter(projectIds));

@@ -138,6 +138,7 @@ const BAD_AWS_BODY = 'an empty body (400 INVALID_REQUEST) after the admin check,
 
 export const MATRIX: MatrixRow[] = [
   { route: 'GET /health', probe: { path: () => '/health' }, cells: { ...signedIn(200), anonymous: 200 } },
+  { route: 'GET /openapi.json', probe: { path: () => '/openapi.json' }, cells: { ...signedIn(200), anonymous: 200 } },
   {
     route: 'POST /boot/:id/reports',
     probe: { path: f => `/boot/${f.workstation}/reports`, body: () => [] },
