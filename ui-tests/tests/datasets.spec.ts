@@ -139,3 +139,44 @@ test('a researcher browses a dataset, previews its files, uploads into a folder 
   await expect(last).toHaveAttribute('aria-posinset', '1200');
   await expect(last).toHaveAttribute('aria-setsize', '1200');
 });
+
+/** The emulated boot installs nothing but does start a real Jupyter. */
+const READY_TIMEOUT = 3 * 60 * 1000;
+
+test('a researcher attaches a dataset to a ready workstation from the sidebar', async ({ page }) => {
+  const dataset = `survey-attach-${run}`;
+  await register(page, dataset, true);
+  const name = `attach-${run}`;
+  const launched = await page.request.post('/prism/api/v1/instances', {
+    data: { name, template: 'amazon-linux', arch: 'arm64' }
+  });
+  expect(launched.status(), await launched.text()).toBe(202);
+  const { id } = (await launched.json()) as { id: string };
+  try {
+    await expect
+      .poll(async () => ((await (await page.request.get(`/prism/api/v1/instances/${id}`)).json()) as { phase: string }).phase, {
+        timeout: READY_TIMEOUT,
+        intervals: [2000]
+      })
+      .toBe('ready');
+
+    await page.locator('.lm-TabBar-tab[data-id="jp-Prism-datasets"]').click();
+    const sidebar = page.locator('#jp-Prism-datasets');
+    const item = sidebar.locator(`.jp-Prism-datasetItem[data-dataset="${dataset}"]`);
+    await item.click({ button: 'right', timeout: 60 * 1000 });
+    await page.locator('.lm-Menu-item', { hasText: 'Attach to Workstation…' }).click();
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText(`Attach ${dataset} to a workstation`);
+    await expect(dialog.getByRole('radio', { name: new RegExp(name) })).toBeChecked();
+    await dialog.getByRole('button', { name: 'Attach' }).click();
+    await expect(page.getByText(`${dataset} is attached to ${name}.`)).toBeVisible();
+
+    // The workstation now carries the mount the researcher asked for.
+    const workstation = (await (await page.request.get(`/prism/api/v1/instances/${id}`)).json()) as {
+      mounts?: { path: string }[];
+    };
+    expect(workstation.mounts?.map(m => m.path)).toContain(`/data/${dataset}`);
+  } finally {
+    await page.request.delete(`/prism/api/v1/instances/${id}`);
+  }
+});

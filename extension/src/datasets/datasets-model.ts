@@ -85,8 +85,9 @@ export class DatasetsModel {
   get hasMore(): boolean {
     return this._cursor !== null;
   }
+  /** Whether the level shown (the top, or the folder) is being loaded. */
   get isLoading(): boolean {
-    return this._loading;
+    return this._location ? this._loadingPage : this._loadingTop;
   }
   get canGoBack(): boolean {
     return this._history.length > 0;
@@ -116,7 +117,7 @@ export class DatasetsModel {
 
   /** Load the datasets and volumes again. Never throws. */
   async loadTop(): Promise<void> {
-    this._loading = true;
+    this._loadingTop = true;
     this._changed.emit();
     try {
       const api = this._prism.api;
@@ -125,7 +126,7 @@ export class DatasetsModel {
     } catch (reason) {
       this._problem = problemOf(reason);
     }
-    this._loading = false;
+    this._loadingTop = false;
     this._changed.emit();
   }
 
@@ -173,11 +174,11 @@ export class DatasetsModel {
   /** Fetch the folder's next page, unless one is on its way or there is none. Never throws. */
   async loadMore(): Promise<void> {
     const at = this._location;
-    if (!at || this._loading || this._cursor === null) {
+    if (!at || this._loadingPage || this._cursor === null) {
       return;
     }
     const generation = this._generation;
-    this._loading = true;
+    this._loadingPage = true;
     this._changed.emit();
     try {
       const page = await this._prism.api.listDatasetObjects(
@@ -207,7 +208,7 @@ export class DatasetsModel {
       this._problem = problemOf(reason);
     } finally {
       if (generation === this._generation) {
-        this._loading = false;
+        this._loadingPage = false;
         this._changed.emit();
       }
     }
@@ -362,7 +363,7 @@ export class DatasetsModel {
       void this._loadFirstPage();
     } else {
       this._generation++;
-      this._loading = false;
+      this._loadingPage = false;
       void this.loadTop();
     }
     this._changed.emit();
@@ -372,7 +373,7 @@ export class DatasetsModel {
     this._generation++;
     this._entries = [];
     this._cursor = '';
-    this._loading = false;
+    this._loadingPage = false;
     await this.loadMore();
   }
 
@@ -422,7 +423,9 @@ export class DatasetsModel {
   private _cursor: string | null = null;
   /** Bumped at each move, so a page of a folder left behind is dropped. */
   private _generation = 0;
-  private _loading = false;
+  /** A page of the folder is on its way (one at a time, so none is fetched twice). */
+  private _loadingPage = false;
+  private _loadingTop = false;
   private _selection: DatasetSelection | null = null;
   private _preview: IPreviewState | null = null;
   private _uploads: IUploadState[] = [];
