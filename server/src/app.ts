@@ -41,6 +41,13 @@ import { createDatasetServices, type DatasetPorts, type DatasetServices } from '
 import { toWorkstation, Workstations } from './domain/workstations';
 import { auditMiddleware } from './http/audit-middleware';
 import { requireCaller } from './http/auth';
+import { failedSignInLimit, RateLimit, rateLimitMiddleware } from './http/rate-limit';
+import { guardSocketEvents } from './http/rate-limit-sockets';
+import { payloadTooLarge, securityHeaders } from './http/security';
+import { prometheusRouter } from './http/routes/prometheus';
+import type { LimitSettings } from './config';
+import { refuseWhileDraining, ServiceHealth } from './observability/health';
+import { ServiceMetrics } from './observability/metrics';
 import { hubSignInRouter } from './http/routes/oauth';
 import type { HubSignIn } from './identity/hub-sign-in';
 import { notFoundRoute, problemMiddleware } from './http/problem';
@@ -122,7 +129,29 @@ export interface AppDeps {
   trustProxy?: number | string[];
   /** The first-run wizard's AWS set-up; absent where the service cannot switch its AWS access (unit harnesses). */
   awsSetup?: { setup: AwsSetup; region(): string };
+  /** Rate and size limits (README, "Limits"); the defaults of config.ts when absent. */
+  limits?: LimitSettings;
+  /** Prometheus metrics; service.ts makes them first so the AWS clients report to them too. */
+  serviceMetrics?: ServiceMetrics;
+  /** /health's checks and the draining state at shutdown. */
+  health?: ServiceHealth;
+  /** Tokens the Prometheus scraper may send (the service token, PRISM_METRICS_TOKEN); none: /metrics refuses all. */
+  metricsTokens?: string[];
+  /** Browsers reach Prism over https (PRISM_PUBLIC_URL): HSTS. */
+  https?: boolean;
 }
+
+/** config.ts's defaults, for harnesses that build the app without config. */
+const DEFAULT_LIMITS: LimitSettings = {
+  requestsPerMinute: 600,
+  burst: 120,
+  globalPerMinute: 12_000,
+  globalBurst: 2_000,
+  launchesPerMinute: 20,
+  globalLaunchesPerMinute: 200,
+  socketEventsPerMinute: 600,
+  maxJsonBytes: 1_048_576
+};
 
 export interface PrismApp {
   httpServer: http.Server;
@@ -142,6 +171,8 @@ export interface PrismApp {
   attachments: Attachments;
   /** Scheduled syncs; their scheduler is started by whoever listens (service.ts). */
   syncs?: Syncs;
+  health: ServiceHealth;
+  metrics: ServiceMetrics;
 }
 
 const CLOUD_HEALTH_TTL_MS = 30_000;
@@ -150,7 +181,11 @@ export function createApp(deps: AppDeps): PrismApp {
   const { logger } = deps;
   const prices = deps.prices ?? shippedPriceBook(deps.region);
   let io: PrismSocketServer | undefined;
-  const timeline = new Timeline(deps.store, socketEventSink(() => io), deps.clock);
+  const serviceMetrics = deps.serviceMetrics ?? new ServiceMetrics();
+  const health = deps.health ?? new ServiceHealth();
+  health.add({ name: 'database', run: () => (deps.store.lastEventSeq(), { status: 'ok', detail: 'answers' }) });
+  const limits = deps.limits ?? DEFAULT_LIMITS;
+  const timeline = new Timeline(deps.store, serviceMetrics.watching(socketEventSink(() => io)), deps.clock);
   let idle: IdleWatch | undefined;
   let metrics: MetricsRecorder | undefined;
   let volumes: Volumes | undefined;
@@ -309,12 +344,27 @@ export function createApp(deps: AppDeps): PrismApp {
   const api = express.Router();
   const audit = new AuditLog(deps.audit);
   api.use(auditMiddleware({ audit, api, clock: deps.clock, logger: logger.child({ module: 'audit' }) }));
-  api.use(express.json({ limit: '1mb' }));
+  api.use(express.json({ limit: limits.maxJsonBytes }));
   const cloudHealth = cachedCloudHealth(deps.cloud, deps.awsSetup?.region ?? (() => deps.region));
-  api.use(healthRouter(VERSION, cloudHealth.read));
+  api.use(healthRouter(VERSION, cloudHealth.read, health));
   api.use(openApiRouter(api, { version: VERSION, hubSessionCookie: deps.hubSignIn?.sessionCookie }));
   api.use(bootReportsRouter(runner, id => attached.desiredState(id)));
+  api.use(refuseWhileDraining(health));
+  const refused = (limit: string): void => void serviceMetrics.rateLimited.inc({ limit });
+  api.use(failedSignInLimit(refused));
   api.use(requireCaller(deps.identity, deps.hubSignIn));
+  // After requireCaller: each researcher spends their own bucket, wherever their requests come from.
+  const byUser = (res: express.Response): string => `user:${res.locals.caller.user}`;
+  const requestLimit = new RateLimit('requests', {
+    perUser: { perMinute: limits.requestsPerMinute, burst: limits.burst },
+    global: { perMinute: limits.globalPerMinute, burst: limits.globalBurst }
+  });
+  const launchLimit = new RateLimit('launches', {
+    perUser: { perMinute: limits.launchesPerMinute, burst: limits.launchesPerMinute },
+    global: { perMinute: limits.globalLaunchesPerMinute, burst: limits.globalLaunchesPerMinute }
+  });
+  api.use(rateLimitMiddleware(requestLimit, 'requests', byUser, { onRefused: refused }));
+  api.use(rateLimitMiddleware(launchLimit, 'launches', byUser, { applies: req => req.method === 'POST' && req.path === '/instances', onRefused: refused }));
   api.use(callerRouter(projectIds));
   api.use(templatesRouter(deps.catalog, deps.region, projectIds, prices));
   api.use(templateAuthoringRouter(deps.authoring, deps.region, (user, project) => projects.require(user, project, 'member'), prices));
@@ -352,9 +402,16 @@ export function createApp(deps: AppDeps): PrismApp {
   const app = express();
   app.disable('x-powered-by');
   if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
+  app.use(securityHeaders({ https: deps.https ?? false, signInPaths: [`${deps.baseUrl}signed-in`] }));
+  app.use((req, res, next) => {
+    res.on('finish', () => serviceMetrics.httpRequest(routeOf(req, deps.baseUrl), res.statusCode));
+    next();
+  });
+  app.use(deps.baseUrl, prometheusRouter(serviceMetrics, () => deps.metricsTokens ?? []));
   app.use(`${deps.baseUrl}api/v1`, api);
   if (deps.hubSignIn) app.use(deps.baseUrl, hubSignInRouter(deps.hubSignIn, deps.identity));
   app.use(notFoundRoute);
+  app.use(payloadTooLarge(limits.maxJsonBytes));
   app.use(problemMiddleware(logger.child({ module: 'http' })));
 
   const httpServer = http.createServer(app);
@@ -369,7 +426,22 @@ export function createApp(deps: AppDeps): PrismApp {
     history: deps.store,
     logger: logger.child({ module: 'realtime' })
   });
-  return { httpServer, api, io, runner, workstations, timeline, idle, budgets, storage, attachments, syncs };
+  guardSocketEvents(
+    io,
+    new RateLimit('socket-events', {
+      perUser: { perMinute: limits.socketEventsPerMinute, burst: limits.burst },
+      global: { perMinute: limits.globalPerMinute, burst: limits.globalBurst }
+    }),
+    serviceMetrics
+  );
+  return { httpServer, api, io, runner, workstations, timeline, idle, budgets, storage, attachments, syncs, health, metrics: serviceMetrics };
+}
+
+/** The route's pattern (`/api/v1/instances/:id`), never the path itself: ids would make a label per workstation. */
+function routeOf(req: express.Request, baseUrl: string): string {
+  const pattern = req.route?.path;
+  if (typeof pattern !== 'string') return 'unmatched';
+  return `/${`${req.baseUrl}${pattern}`.slice(baseUrl.length)}`;
 }
 
 /** `forget`: after the AWS profile or region changed, /health asks AWS again at once. */
