@@ -14,7 +14,27 @@ export const REDACTED_FIELDS = [
   'req.headers.authorization',
   'headers.authorization',
   'privateKey',
-  'userData'
+  'userData',
+  // One level down too (`{ launch: { bootToken } }`), and the other names a secret goes by.
+  '*.token',
+  '*.jupyterToken',
+  '*.bootToken',
+  '*.authorization',
+  '*.privateKey',
+  '*.userData',
+  'apiToken',
+  '*.apiToken',
+  'secretAccessKey',
+  '*.secretAccessKey',
+  'sessionToken',
+  '*.sessionToken',
+  'KeyMaterial',
+  '*.KeyMaterial',
+  'cookie',
+  'headers.cookie',
+  'req.headers.cookie',
+  'password',
+  '*.password'
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

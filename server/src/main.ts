@@ -7,8 +7,6 @@ import { ConfigError, parseConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { startService, tokenFile } from './service';
 
-const SHUTDOWN_GRACE_MS = 8_000;
-
 export async function main(): Promise<void> {
   let config: Config;
   try {
@@ -38,9 +36,10 @@ export async function main(): Promise<void> {
       }
       stopping = true;
       logger.info({ signal }, 'shutting down');
-      setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS + 2_000).unref();
+      // The bound: running launches get PRISM_SHUTDOWN_GRACE_SECONDS, closing the rest a few more.
+      setTimeout(() => process.exit(1), config.shutdownGraceMs + 5_000).unref();
       void service
-        .stop(SHUTDOWN_GRACE_MS)
+        .stop(config.shutdownGraceMs)
         .catch(error => logger.error({ err: error }, 'unclean shutdown'))
         .finally(() => {
           logger.flush();

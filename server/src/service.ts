@@ -44,6 +44,9 @@ import { createDatasetObjects } from './aws/dataset-objects';
 import { createTemplateAuthoring } from './templates/template-authoring';
 import { TemplateLibrary } from './templates/template-library';
 import { watchTemplates } from './templates/watch-templates';
+import { CallQueue } from './aws/call-queue';
+import { ServiceHealth } from './observability/health';
+import { ServiceMetrics } from './observability/metrics';
 
 const BOOT_TIMEOUT_SECONDS = 30 * 60;
 const HEALTH_TIMEOUT_SECONDS = 120;
@@ -92,7 +95,9 @@ export async function startService(configured: Config, logger: Logger): Promise<
   }
   const templateWatch = watchTemplates(catalog, logger.child({ module: 'templates' }));
   let reportUrl = config.reportChannel === 'http' ? (config.reportUrl ?? null) : null;
-  const aws = createAwsSession({ config, logger, choice: startChoice });
+  const serviceMetrics = new ServiceMetrics();
+  const health = new ServiceHealth();
+  const aws = createAwsSession({ config, logger, choice: startChoice, hooks: { queue: new CallQueue(config.awsMaxConcurrency), observer: serviceMetrics } });
   const awsCloud = aws.cloud;
   const emulator = config.emulatedBoot
     ? createBootEmulator({
@@ -108,6 +113,14 @@ export async function startService(configured: Config, logger: Logger): Promise<
   // Made at start when workstations report through S3; a failure (no credentials yet) is tried again at the next launch.
   const reportBucket = aws.reportBucket;
   if (config.reportChannel === 's3') {
+    health.add({
+      name: 'reportInbox',
+      run: () =>
+        reportBucket().then(
+          bucket => ({ status: 'ok', detail: `boot reports arrive in s3://${bucket}` }),
+          error => ({ status: 'degraded', detail: `no report bucket: ${error instanceof Error ? error.message : String(error)}`, hint: 'Workstations cannot report their boot until the bucket exists; check the AWS permissions (docs/aws-permissions.md).' })
+        )
+    });
     reportBucket().then(
       bucket => logger.info({ bucket }, 'workstations report their boot through S3'),
       error => logger.warn({ err: error }, 'could not prepare the boot report bucket; each launch tries again')
@@ -159,6 +172,11 @@ export async function startService(configured: Config, logger: Logger): Promise<
     clock: { now: () => new Date() },
     logger,
     prices,
+    limits: config.limits,
+    serviceMetrics,
+    health,
+    metricsTokens: [token, ...(config.metricsToken ? [config.metricsToken] : [])],
+    https: config.https,
     awsSetup: {
       setup: new AwsSetup({
         profiles: awsProfileFiles(config),
@@ -208,8 +226,13 @@ export async function startService(configured: Config, logger: Logger): Promise<
     : () => undefined;
   // Over S3, running workstations' activity reports wait in the bucket until collected.
   // Their desired storage state goes the other way, as objects their agents read.
+  const collection = health.scheduler('reportCollection', IDLE_CHECK_MS);
   const activityCollection = setInterval(
-    () => void app.runner.collectRunningReportObjects().then(() => app.attachments.publishRunning()),
+    () =>
+      void app.runner
+        .collectRunningReportObjects()
+        .then(() => app.attachments.publishRunning())
+        .then(collection.succeeded, error => logger.warn({ err: error }, 'could not collect running workstations\' reports')),
     IDLE_CHECK_MS
   );
   void reportCredentials(cloud, config.region, logger);
@@ -233,6 +256,8 @@ export async function startService(configured: Config, logger: Logger): Promise<
     token,
     settled,
     async stop(graceMs) {
+      // New work is refused (503 SHUTTING_DOWN, /health draining) while running launches get `graceMs` to finish.
+      health.startDraining();
       templateWatch.close();
       app.idle.stop();
       app.budgets.stop();
@@ -241,11 +266,18 @@ export async function startService(configured: Config, logger: Logger): Promise<
       app.storage?.backups?.stopFollowing();
       stopPriceRefresh();
       clearInterval(activityCollection);
-      const closed = new Promise(resolve => app.httpServer.close(resolve));
-      app.io.close();
+      // Clients hear why before the connection goes, and reconnect to the next start on their own.
+      app.io.emit('service:shutting-down', { reason: 'Prism is restarting; connect again in a moment.', at: new Date().toISOString() });
+      app.io.disconnectSockets(true);
       await app.runner.drain(graceMs);
+      // Launches still running resume on the next start from their durable records.
+      const closed = new Promise(resolve => app.httpServer.close(resolve));
+      app.httpServer.closeIdleConnections();
+      app.io.close();
       await emulator?.shutdown();
-      await closed;
+      await Promise.race([closed, new Promise(resolve => setTimeout(resolve, 2_000).unref())]);
+      app.httpServer.closeAllConnections();
+      health.close();
       aws.destroy();
       pricing?.destroy();
       catalogStore?.close();

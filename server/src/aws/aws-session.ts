@@ -12,6 +12,7 @@ import type { BackupCloud, BootReportInbox, Cloud, SnapshotCloud } from '../doma
 import type { Logger } from '../logger';
 import { createBackupKeeper } from './backups';
 import { createS3BootReportInbox } from './boot-report-inbox';
+import type { CallHooks } from './call-queue';
 import { createAwsClients, destroyAwsClients, type AwsClients } from './clients';
 import { createAwsCloud } from './cloud';
 import { createSnapshotKeeper } from './snapshots';
@@ -53,10 +54,11 @@ interface Built {
   reportBucket: () => Promise<string>;
 }
 
-export function createAwsSession(deps: { config: Config; logger: Logger; choice: AwsChoice }): AwsSession {
+/** `hooks`: the call queue and metrics, shared by the clients of every choice. */
+export function createAwsSession(deps: { config: Config; logger: Logger; choice: AwsChoice; hooks?: CallHooks }): AwsSession {
   const { config, logger } = deps;
   const build = (choice: AwsChoice): Built => {
-    const clients = createAwsClients({ region: choice.region, awsEndpoint: config.awsEndpoint, profile: choice.profile, awsRetry: config.awsRetry });
+    const clients = createAwsClients({ region: choice.region, awsEndpoint: config.awsEndpoint, profile: choice.profile, awsRetry: config.awsRetry, hooks: deps.hooks });
     const inbox = createS3BootReportInbox({ clients, config, logger });
     return {
       choice,

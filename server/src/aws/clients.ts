@@ -13,6 +13,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsRetrySettings, Config } from '../config';
+import { applyCallHooks, type CallHooks } from './call-queue';
 
 export interface AwsClients {
   ec2: EC2Client;
@@ -46,7 +47,7 @@ const CREDENTIAL_VARIABLES = [
 
 /** `profile`: an AWS profile chosen in the first-run wizard; its credentials win over the environment's. */
 export function createAwsClients(
-  config: Pick<Config, 'region' | 'awsEndpoint'> & { profile?: string; awsRetry?: AwsRetrySettings },
+  config: Pick<Config, 'region' | 'awsEndpoint'> & { profile?: string; awsRetry?: AwsRetrySettings; hooks?: CallHooks },
   env: NodeJS.ProcessEnv = process.env
 ): AwsClients {
   const useEmulatorCredentials =
@@ -62,7 +63,7 @@ export function createAwsClients(
     ...(config.profile !== undefined && { profile: config.profile }),
     ...(useEmulatorCredentials && { credentials: EMULATOR_CREDENTIALS })
   };
-  return {
+  const clients: AwsClients = {
     ec2: new EC2Client(common),
     ssm: new SSMClient(common),
     sts: new STSClient(common),
@@ -73,6 +74,10 @@ export function createAwsClients(
     backup: new BackupClient(common),
     region: config.region
   };
+  // Every client passes the one queue (PRISM_AWS_MAX_CONCURRENCY) and is timed for the metrics.
+  const hooks = config.hooks;
+  if (hooks) [clients.ec2, clients.ssm, clients.sts, clients.s3, clients.iam, clients.efs, clients.backup].forEach(c => applyCallHooks(c, hooks));
+  return clients;
 }
 
 export function destroyAwsClients(clients: AwsClients): void {

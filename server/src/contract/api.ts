@@ -3,9 +3,21 @@
  */
 import type { Arch, WorkstationState, LaunchPhase, PolicyStatement } from './events';
 
-export interface Health {
+/** One part of the service as GET /health sees it (database, report inbox, schedulers, event loop). */
+export interface HealthCheck {
   status: 'ok' | 'degraded';
+  /** What was seen, e.g. "last succeeded 2026-01-01T00:00:00.000Z". */
+  detail: string;
+  /** What to do about it; present when degraded. */
+  hint?: string;
+}
+
+export interface Health {
+  /** `draining`: the service is shutting down and takes no new work (503 SHUTTING_DOWN). */
+  status: 'ok' | 'degraded' | 'draining';
   version: string;
+  /** Each part besides the cloud, by name; `status` is degraded when any is. */
+  checks?: Record<string, HealthCheck>;
   cloud: {
     reachable: boolean;
     region: string;

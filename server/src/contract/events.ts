@@ -186,6 +186,8 @@ export interface ServerToClientEvents {
   'project:budget': (event: BudgetEvent) => void;
   /** Once per connection, after replaying what the client missed since `auth.since`. */
   'events:caught-up': (event: CaughtUpEvent) => void;
+  /** The service is shutting down and is about to close the connection; connect again to the next start. */
+  'service:shutting-down': (event: { reason: string; at: string }) => void;
 }
 
 /** Acknowledgement shape for client requests over the socket. */

@@ -5,11 +5,17 @@ import { Router } from 'express';
 import type { Health, Me } from '../../contract/api';
 import { callerOf } from '../auth';
 
-export function healthRouter(version: string, cloudHealth: () => Promise<Health['cloud']>): Router {
+/** `parts`: the checks besides the cloud and whether the service is draining (observability/health.ts). */
+export function healthRouter(
+  version: string,
+  cloudHealth: () => Promise<Health['cloud']>,
+  parts?: { draining: boolean; run(): Promise<NonNullable<Health['checks']>> }
+): Router {
   const router = Router();
   router.get('/health', async (_req, res) => {
-    const cloud = await cloudHealth();
-    const health: Health = { status: cloud.reachable ? 'ok' : 'degraded', version, cloud };
+    const [cloud, checks] = await Promise.all([cloudHealth(), parts?.run()]);
+    const degraded = !cloud.reachable || Object.values(checks ?? {}).some(check => check.status === 'degraded');
+    const health: Health = { status: parts?.draining ? 'draining' : degraded ? 'degraded' : 'ok', version, cloud, ...(checks ? { checks } : {}) };
     res.json(health);
   });
   return router;
