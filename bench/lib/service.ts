@@ -33,6 +33,8 @@ export interface ServiceOptions {
   env?: Record<string, string>;
   /** Node options before the script (`--cpu-prof`, `--heapsnapshot-signal=SIGUSR2`: NODE_OPTIONS refuses them). */
   nodeArgs?: string[];
+  /** Another build of prism-server to start (an A/B comparison); default the repository's. */
+  serverBin?: string;
 }
 
 export async function startService(options: ServiceOptions): Promise<BenchService> {
@@ -41,7 +43,7 @@ export async function startService(options: ServiceOptions): Promise<BenchServic
   const logFile = path.join(dataDir, 'service.log');
   const log = fs.openSync(logFile, 'a');
   const pathDirs = [...(options.standInJupyter ? [FLEET_BIN] : []), VENV_BIN, process.env.PATH ?? ''];
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_BIN], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), options.serverBin ?? SERVER_BIN], {
     env: {
       ...process.env,
       ...emulatorEnv(options.awsEndpoint),

@@ -40,6 +40,11 @@ export PRISM_SERVER_COMMAND="${PRISM_SERVER_COMMAND:-node $root/server/bin/prism
 # The service names its caller after the account it runs as.
 node -r "$root/bench/register.js" "$here/seed-workstations.ts" "$PRISM_DATA_DIR" "${BENCH_UI_WORKSTATIONS:-1000}" "$(id -un)"
 
+# The repository's build of the extension, ahead of the copy installed in the venv (which may be older).
+mkdir -p "$work/labextensions"
+ln -s "$root/jupyterlab_prism/labextension" "$work/labextensions/jupyterlab-prism"
+export PRISM_BENCH_LABEXTENSIONS="$work/labextensions"
+
 echo "moto on $PRISM_AWS_ENDPOINT, Prism data in $PRISM_DATA_DIR"
-cd "$root/ui-tests"
-exec jupyter lab --config jupyter_server_test_config.py --ServerApp.port=8891
+cd "$work"
+exec jupyter lab --config "$here/jupyter_bench_config.py"
