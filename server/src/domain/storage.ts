@@ -17,7 +17,7 @@ import type {
   UnusedItem
 } from '../contract/storage';
 import type { ProjectRole } from '../contract/projects';
-import { notFound, PrismError } from './errors';
+import { PrismError } from './errors';
 import type { BackupCloud, Clock, SnapshotCloud, WorkstationStore } from './ports';
 import type { PriceBook } from './price-book';
 import { workstationExists, type Snapshots, type SnapshotStore } from './snapshots';
@@ -132,7 +132,7 @@ export class Storage {
     }
     const restore = this.deps.snapshotStore.restoreByVolume(id);
     if (!restore || !this.canSee(user, restore)) {
-      throw notFound('ebs volume', id, 'List your storage with GET /storage.');
+      throw new PrismError('EBS_VOLUME_NOT_FOUND', 404, 'No such EBS volume', `There is no restored volume '${id}'.`, 'List your storage with GET /storage.');
     }
     this.deps.snapshots.requireDelete(user, { ...restore, id });
     const volume = (await this.deps.snapshotCloud.findRestoredVolumes()).find(v => v.volumeId === id);
