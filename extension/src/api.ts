@@ -28,6 +28,15 @@ import type {
   Upload,
   Volume
 } from '../../server/src/contract/datasets';
+import type {
+  CleanupOutcome,
+  CleanupRequest,
+  RestoredVolume,
+  Snapshot,
+  SnapshotSchedule,
+  SnapshotScheduleRequest,
+  StorageReport
+} from '../../server/src/contract/storage';
 import { hubServiceUrl, signInThroughHub } from './hub-sign-in';
 import type { ITemplateScope, ITemplateValidation } from './tokens';
 
@@ -323,6 +332,60 @@ export class PrismApi {
       method: 'POST',
       body: JSON.stringify(what)
     });
+  }
+
+  /** The caller's stored data, its costs and what is unused. @throws {PrismRequestError} */
+  storage(): Promise<StorageReport> {
+    return this.request('storage');
+  }
+
+  /** Delete exactly these items; one outcome per item. @throws {PrismRequestError} */
+  async cleanupStorage(items: CleanupRequest['items']): Promise<CleanupOutcome[]> {
+    const answer = await this.request<{ items: CleanupOutcome[] }>('storage/cleanup', {
+      method: 'POST',
+      body: JSON.stringify({ items })
+    });
+    return answer.items;
+  }
+
+  /** Snapshot a workstation's root volume now. @throws {PrismRequestError} */
+  takeSnapshot(id: string, description?: string): Promise<Snapshot> {
+    return this.request(`instances/${encodeURIComponent(id)}/snapshots`, {
+      method: 'POST',
+      body: JSON.stringify(description ? { description } : {})
+    });
+  }
+
+  /** The workstation's snapshot schedule, or null when none is set. @throws {PrismRequestError} */
+  async snapshotSchedule(id: string): Promise<SnapshotSchedule | null> {
+    try {
+      return await this.request(`instances/${encodeURIComponent(id)}/snapshot-schedule`);
+    } catch (reason) {
+      if (reason instanceof PrismRequestError && reason.code === 'SCHEDULE_NOT_FOUND') {
+        return null;
+      }
+      throw reason;
+    }
+  }
+
+  /** @throws {PrismRequestError} */
+  setSnapshotSchedule(id: string, schedule: SnapshotScheduleRequest): Promise<SnapshotSchedule> {
+    return this.request(`instances/${encodeURIComponent(id)}/snapshot-schedule`, {
+      method: 'PUT',
+      body: JSON.stringify(schedule)
+    });
+  }
+
+  /** @throws {PrismRequestError} */
+  async deleteSnapshotSchedule(id: string): Promise<void> {
+    await this.request(`instances/${encodeURIComponent(id)}/snapshot-schedule`, {
+      method: 'DELETE'
+    });
+  }
+
+  /** A new EBS volume from the snapshot, in its workstation's zone. @throws {PrismRequestError} */
+  restoreSnapshot(id: string): Promise<RestoredVolume> {
+    return this.request(`snapshots/${encodeURIComponent(id)}/restore`, { method: 'POST' });
   }
 
   /**

@@ -11,6 +11,7 @@ import { refreshIcon } from '@jupyterlab/ui-components';
 import { TemplateBuilder } from './builder/TemplateBuilder';
 import { openCatalog } from './catalog/open-catalog';
 import { openCosts } from './costs/open-costs';
+import { openStorage } from './storage/open-storage';
 import { prismIcon } from './icons';
 import { askSize } from './lifecycle/resize-dialog';
 import { openMonitoring } from './monitoring/open-monitoring';
@@ -133,6 +134,13 @@ export function addCommands(
     caption: trans.__('What your workstations cost this month, and where it is heading'),
     icon: prismIcon,
     execute: () => openCosts(app, model, trans)
+  });
+
+  commands.addCommand(CommandIDs.openStorage, {
+    label: trans.__('Open Prism Storage'),
+    caption: trans.__('Your volumes and snapshots, what is unused, and what it costs a month'),
+    icon: prismIcon,
+    execute: () => openStorage(app, model, trans)
   });
 
   commands.addCommand(CommandIDs.openMonitoring, {

@@ -44,6 +44,8 @@ export const CommandIDs = {
   keepRunning: 'prism:keep-running',
   /** Open (or bring forward) what the workstations cost this month. */
   openCosts: 'prism:open-costs',
+  /** Open (or bring forward) the storage view: volumes, snapshots, what is unused and what it costs. */
+  openStorage: 'prism:open-storage',
   /** Open (or bring forward) the live graphs of every workstation: CPU, memory, disk, network, cost. */
   openMonitoring: 'prism:open-monitoring',
   /** Open a new visual template builder in the main area. */

@@ -105,6 +105,14 @@ function PrismView(props: {
         </Button>
         <Button
           minimal
+          className="jp-Prism-openStorage"
+          title={trans.__('Open Prism Storage')}
+          onClick={() => void commands.execute(CommandIDs.openStorage)}
+        >
+          {trans.__('Storage')}
+        </Button>
+        <Button
+          minimal
           className="jp-Prism-openMonitoring"
           title={trans.__('Open Prism Monitoring')}
           onClick={() => void commands.execute(CommandIDs.openMonitoring)}
