@@ -50,7 +50,7 @@ import { refuseWhileDraining, ServiceHealth } from './observability/health';
 import { ServiceMetrics } from './observability/metrics';
 import { hubSignInRouter } from './http/routes/oauth';
 import type { HubSignIn } from './identity/hub-sign-in';
-import { notFoundRoute, problemMiddleware } from './http/problem';
+import { notFoundRoute, problemMiddleware, refuseMalformedRequest } from './http/problem';
 import { openApiRouter } from './http/routes/openapi';
 import { auditRouter } from './http/routes/audit';
 import { awsSetupRouter } from './http/routes/aws-setup';
@@ -415,6 +415,7 @@ export function createApp(deps: AppDeps): PrismApp {
   app.use(problemMiddleware(logger.child({ module: 'http' })));
 
   const httpServer = http.createServer(app);
+  httpServer.on('clientError', refuseMalformedRequest);
   io = createRealtime({
     httpServer,
     path: `${deps.baseUrl}socket.io`,

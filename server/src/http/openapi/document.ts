@@ -17,8 +17,12 @@ export interface OpenApiOptions {
 
 export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, Record<string, unknown>>> };
 
-/** Every route can meet these before it runs: a body that is not JSON (400), too large (413) or in an unknown charset/encoding (415). */
-const ALWAYS = [400, 413, 415];
+/**
+ * Every route can meet these before it runs: a body that is not JSON (400), too
+ * large (413) or in an unknown charset or encoding (415), too many requests
+ * (429), a URL and headers longer than Node reads (431).
+ */
+const ALWAYS = [400, 413, 415, 429, 431];
 
 const PROBLEM_MEDIA = 'application/problem+json';
 const definitions = (contractSchemas as { definitions: Record<string, Schema> }).definitions;

@@ -65,6 +65,8 @@ const diagnostic: Schema = {
 
 /** Statuses a cloud call can end in: AWS refused (403), failed (502) or has no capacity (503). */
 const CLOUD = [403, 409, 502, 503];
+/** A body that names a project can name one the caller is not in (404). */
+const IN_PROJECT = [...CLOUD, 404];
 
 export const OPERATIONS: Record<string, Operation> = {
   'GET /health': { summary: 'Service and cloud health', tag: 'service', open: true, answers: { 200: ref('Health') } },
@@ -110,7 +112,7 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   'GET /templates/:name/diff': { summary: 'Two versions compared', tag: 'templates', query: DiffQuerySchema, answers: { 200: ref('TemplateDiff') } },
 
-  'GET /instances': { summary: 'Workstations the caller sees', tag: 'workstations', queryParams: ['project'], answers: { 200: list('Workstation') } },
+  'GET /instances': { summary: 'Workstations the caller sees', tag: 'workstations', queryParams: ['project'], answers: { 200: list('Workstation') }, errors: [404] },
   'POST /instances': {
     summary: 'Launch a workstation',
     tag: 'workstations',
@@ -153,7 +155,7 @@ export const OPERATIONS: Record<string, Operation> = {
   },
 
   'POST /keys/rotate': { summary: "Replace the caller's key pair", tag: 'keys', answers: { 200: ref('KeyRotation') }, errors: CLOUD },
-  'GET /keys/private': { summary: "The caller's private key", tag: 'keys', answers: { 200: { media: 'text/plain', schema: { type: 'string' } } }, errors: [404, 409] },
+  'GET /keys/private': { summary: "The caller's private key", tag: 'keys', answers: { 200: { media: 'text/plain', schema: { type: 'string' } } }, errors: [404, 409, 410] },
   'GET /costs': { summary: "The caller's spend", tag: 'costs', answers: { 200: ref('CostReport') } },
 
   'GET /projects': { summary: "The caller's projects", tag: 'projects', answers: { 200: list('Project') } },
@@ -199,7 +201,7 @@ export const OPERATIONS: Record<string, Operation> = {
   'GET /audit.csv': { summary: 'The audit log as CSV', tag: 'audit', query: AuditQuerySchema, answers: { 200: { media: 'text/csv', schema: { type: 'string' } } }, errors: [403] },
 
   'GET /datasets': { summary: 'Datasets the caller sees', tag: 'datasets', answers: { 200: list('Dataset') } },
-  'POST /datasets': { summary: 'Register a dataset', tag: 'datasets', body: RegisterSchema, answers: { 201: ref('Dataset') }, errors: CLOUD },
+  'POST /datasets': { summary: 'Register a dataset', tag: 'datasets', body: RegisterSchema, answers: { 201: ref('Dataset') }, errors: IN_PROJECT },
   'GET /datasets/:name': { summary: 'A dataset', tag: 'datasets', answers: { 200: ref('Dataset') } },
   'DELETE /datasets/:name': { summary: 'Forget a dataset', tag: 'datasets', answers: { 204: null }, errors: [403, 409] },
   'GET /datasets/:name/objects': { summary: "A dataset's folder", tag: 'datasets', query: ObjectsQuerySchema, answers: { 200: ref('DatasetListing') }, errors: CLOUD },
@@ -223,7 +225,7 @@ export const OPERATIONS: Record<string, Operation> = {
   'DELETE /datasets/:name/uploads/:id': { summary: 'Abandon an upload', tag: 'datasets', answers: { 204: null }, errors: CLOUD },
 
   'GET /volumes': { summary: 'Volumes the caller sees', tag: 'volumes', answers: { 200: list('Volume') } },
-  'POST /volumes': { summary: 'Make an EFS volume', tag: 'volumes', body: CreateVolumeSchema, answers: { 201: ref('Volume') }, errors: CLOUD },
+  'POST /volumes': { summary: 'Make an EFS volume', tag: 'volumes', body: CreateVolumeSchema, answers: { 201: ref('Volume') }, errors: IN_PROJECT },
   'GET /volumes/:id': { summary: 'A volume', tag: 'volumes', answers: { 200: ref('Volume') } },
   'DELETE /volumes/:id': { summary: 'Delete a volume', tag: 'volumes', answers: { 204: null }, errors: CLOUD },
   'GET /volumes/:id/recovery-points': { summary: "A volume's backups", tag: 'storage', answers: { 200: ref('RecoveryPointList') }, errors: CLOUD },
@@ -231,7 +233,7 @@ export const OPERATIONS: Record<string, Operation> = {
   'GET /volumes/:id/restore': { summary: "A volume's restore", tag: 'storage', answers: { 200: ref('VolumeRestore') } },
 
   'GET /syncs': { summary: 'Syncs the caller sees', tag: 'syncs', answers: { 200: list('Sync') } },
-  'POST /syncs': { summary: 'Sync a dataset into a volume on a schedule', tag: 'syncs', body: CreateSyncSchema, answers: { 201: ref('Sync') }, errors: [403, 409] },
+  'POST /syncs': { summary: 'Sync a dataset into a volume on a schedule', tag: 'syncs', body: CreateSyncSchema, answers: { 201: ref('Sync') }, errors: [403, 404, 409] },
   'GET /syncs/:id': { summary: 'A sync and its runs', tag: 'syncs', answers: { 200: ref('SyncDetail') } },
   'POST /syncs/:id/run': { summary: 'Run a sync now', tag: 'syncs', answers: { 202: ref('SyncRun') }, errors: [403, 409] },
   'DELETE /syncs/:id': { summary: 'Delete a sync', tag: 'syncs', answers: { 204: null }, errors: [403] },
