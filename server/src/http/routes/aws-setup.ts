@@ -12,7 +12,8 @@ import { invalidBody } from '../problem';
 
 // Names and values become INI lines: no brackets, spaces or line breaks can get in.
 const profileName = z.string().regex(/^[A-Za-z0-9_.+@-]{1,64}$/, 'letters, digits and _ . + @ - only');
-const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'a region such as eu-west-1');
+// AWS puts the region in host names, whose parts have at most 63 characters.
+const region = z.string().max(63).regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'a region such as eu-west-1');
 
 export const NewProfileSchema = z
   .object({
