@@ -23,6 +23,7 @@ const REPO = path.resolve(__dirname, '..', '..');
 const SEED = Number(process.env.FUZZ_SEED ?? 20261127);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 const CATALOG_BUCKET = 'prism-fuzz-catalog';
+const DATA_BUCKET = 'prism-fuzz-data';
 const USER = { user: 'uma', token: 'uma-ordinary-user-fuzz-token' };
 const ADMIN = { user: 'ada', token: 'ada-prism-admin-fuzz-token' };
 
@@ -50,8 +51,8 @@ let prism: TestPrism;
 let doc: Doc;
 let workDir: string;
 const saved: Record<string, string | undefined> = {};
-/** Ids of real things, so some requests get past "not found". */
-const known: string[] = [];
+/** Ids of real things by path parameter name, so some requests get past "not found". */
+const known: Record<string, string[]> = {};
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 const validators = new Map<string, ValidateFunction>();
@@ -86,6 +87,8 @@ beforeAll(async () => {
   const s3 = new S3Client({ endpoint: prism.moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
   await s3.send(new CreateBucketCommand({ Bucket: CATALOG_BUCKET }));
   await s3.send(new PutObjectCommand({ Bucket: CATALOG_BUCKET, Key: 'index.json', Body: JSON.stringify({ catalog: { name: 'Fuzz', updatedAt: '2026-11-20T09:00:00Z' }, templates: [] }) }));
+  await s3.send(new CreateBucketCommand({ Bucket: DATA_BUCKET }));
+  await s3.send(new PutObjectCommand({ Bucket: DATA_BUCKET, Key: 'runs/a.csv', Body: 'x,y\n1,2\n' }));
   s3.destroy();
 
   const res = await prism.api('/openapi.json', { token: null });
@@ -101,8 +104,16 @@ beforeAll(async () => {
   };
   const project = await as('POST', '/projects', { name: 'Fuzz lab' });
   const volume = await as('POST', '/volumes', { name: 'fuzz-data', project: project.id });
+  const dataset = await as('POST', '/datasets', { name: 'fuzz-set', bucket: DATA_BUCKET, project: project.id });
   const launched = await as('POST', '/instances', { name: 'fuzz-box', template: 'amazon-linux', arch: 'arm64', project: project.id });
-  known.push(String(project.id), String(volume.id), String(launched.id), 'amazon-linux', USER.user, ADMIN.user, 'i-0123456789abcdef0', '1');
+  Object.assign(known, {
+    id: [String(launched.id), String(project.id), String(volume.id)],
+    name: ['amazon-linux', String(dataset.name)],
+    ref: [String(dataset.name), String(volume.id)],
+    user: [USER.user, ADMIN.user],
+    instanceId: ['i-0123456789abcdef0'],
+    n: ['1', '10000']
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -218,9 +229,9 @@ function query(operation: DocOperation): fc.Arbitrary<string> {
 /** A whole segment "." or ".." (even as %2E) is resolved away by the URL itself, and the request meets another route. */
 const DOT_SEGMENT = /^(\.|%2e){1,2}$/i;
 
-function param(): fc.Arbitrary<string> {
+function param(name: string): fc.Arbitrary<string> {
   return fc.oneof(
-    { weight: 3, arbitrary: fc.constantFrom(...known).map(encodeURIComponent) },
+    { weight: 4, arbitrary: fc.constantFrom(...(known[name] ?? Object.values(known).flat())).map(encodeURIComponent) },
     { weight: 4, arbitrary: junkText.map(encodeURIComponent).filter(s => s.length > 0 && !DOT_SEGMENT.test(s)) },
     { weight: 1, arbitrary: fc.constantFrom('%zz', '%E0%A4%A', '%00', '%2F..%2F', '..%2F', '%20') }
   );
@@ -230,7 +241,7 @@ function attempt(pathTemplate: string, operation: DocOperation): fc.Arbitrary<At
   const names = [...pathTemplate.matchAll(/\{([^}]+)\}/g)].map(m => m[1]);
   return fc.record({
     token: fc.oneof({ weight: 5, arbitrary: fc.constant(USER.token) }, { weight: 5, arbitrary: fc.constant(ADMIN.token) }, { weight: 1, arbitrary: fc.constantFrom(null, 'not-a-token', '') }),
-    params: fc.record(Object.fromEntries(names.map(n => [n, param()]))) as fc.Arbitrary<Record<string, string>>,
+    params: fc.record(Object.fromEntries(names.map(n => [n, param(n)]))) as fc.Arbitrary<Record<string, string>>,
     rawQuery: query(operation),
     body: body(operation)
   });
