@@ -53,6 +53,18 @@ export async function startService(options: ServiceOptions): Promise<BenchServic
       PRISM_EMULATED_BOOT: '1',
       PRISM_TOKEN: BENCH_TOKEN,
       PRISM_LOG_LEVEL: 'warn',
+      // The limiter stays in the path (its cost is measured) with limits no benchmark reaches:
+      // 100 launches at once from one user is the load asked for, not abuse.
+      PRISM_RATE_LIMIT_REQUESTS_PER_MINUTE: '600000',
+      PRISM_RATE_LIMIT_BURST: '100000',
+      PRISM_RATE_LIMIT_GLOBAL_PER_MINUTE: '6000000',
+      PRISM_RATE_LIMIT_GLOBAL_BURST: '1000000',
+      PRISM_RATE_LIMIT_LAUNCHES_PER_MINUTE: '100000',
+      PRISM_RATE_LIMIT_GLOBAL_LAUNCHES_PER_MINUTE: '1000000',
+      // Above the launches any benchmark has in flight: with the default 16, 16 RunInstances each hold
+      // a slot while their look-first DescribeInstances waits for one, and the launches stall for good
+      // (aws/call-queue.ts with aws/instances.ts lookingFirst; see README, "Found while measuring").
+      PRISM_AWS_MAX_CONCURRENCY: '1000',
       ...options.env
     },
     stdio: ['ignore', log, log]
