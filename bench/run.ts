@@ -15,14 +15,16 @@ import { memory } from './memory';
 import { machineAt, RESULTS_DIR, table, writeResult, type BenchResult } from './lib/report';
 import { serviceOverhead } from './service-overhead';
 
+// Counts cut so that the whole fits 15 minutes on the shared 2-core machine (README, "Reproduce"):
+// the issue asks 10 memory rounds; BENCH_MEMORY_ROUNDS=10 runs them.
 const BENCHMARKS: Record<string, () => Promise<Omit<BenchResult, 'startedAt' | 'seconds' | 'machine'>>> = {
-  'launch-path': () => launchPath({ runs: 3, warmLaunches: 1 }),
-  'service-overhead': () => serviceOverhead({ runs: 2, launches: 100, oneByOne: 10 }),
+  'launch-path': () => launchPath({ runs: 2, warmLaunches: 1 }),
+  'service-overhead': () => serviceOverhead({ runs: 2, launches: 100, oneByOne: 5 }),
   'many-users': () => manyUsers({ users: 20, launches: 100, clients: 1000, watcherProcesses: 4 }),
-  memory: () => memory({ sockets: 1000, rounds: Number(process.env.BENCH_MEMORY_ROUNDS ?? 10), launches: 100 }),
+  memory: () => memory({ sockets: 1000, rounds: Number(process.env.BENCH_MEMORY_ROUNDS ?? 4), launches: 100 }),
   extension: () => extensionSize(),
   'extension-ui': () => extensionUi({ runs: 5, workstations: 1000 }),
-  datasets: () => datasetBrowsing({ keys: 100_000, pages: 50, runs: 2 })
+  datasets: () => datasetBrowsing({ keys: 100_000, pages: 50, runs: 1 })
 };
 
 async function main(): Promise<void> {
