@@ -35,7 +35,7 @@ export function openApiDocument(routes: RouteEntry[], options: OpenApiOptions): 
     if (!operation) continue;
     const path = route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     paths[path] ??= {};
-    paths[path][route.method.toLowerCase()] = describe(route, operation, used);
+    paths[path][route.method.toLowerCase()] = describe(route, operation, used, options);
   }
   const securitySchemes: Record<string, unknown> = {
     bearer: { type: 'http', scheme: 'bearer', description: 'The token prism-server printed, a users-file token, or (behind JupyterHub) a hub token ("Authorization: token <t>" also works).' }
@@ -57,7 +57,7 @@ export function openApiDocument(routes: RouteEntry[], options: OpenApiOptions): 
   };
 }
 
-function describe(route: RouteEntry, operation: Operation, used: Set<string>): Record<string, unknown> {
+function describe(route: RouteEntry, operation: Operation, used: Set<string>, options: OpenApiOptions): Record<string, unknown> {
   const pathParams = [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map(m => m[1]);
   const parameters = [
     ...pathParams.map(name => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
@@ -71,6 +71,9 @@ function describe(route: RouteEntry, operation: Operation, used: Set<string>): R
   }
   for (const status of [...errors].sort()) {
     responses[String(status)] = { description: 'A problem', content: { [PROBLEM_MEDIA]: { schema: refTo('Problem') } } };
+  }
+  if (options.hubSessionCookie && !operation.open && route.method === 'GET') {
+    responses['302'] = { description: 'A page a browser opens without a session is sent to sign in through JupyterHub.' };
   }
   const described: Record<string, unknown> = {
     operationId: `${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
