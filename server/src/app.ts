@@ -40,7 +40,7 @@ import { Volumes, type VolumeStore } from './domain/volumes';
 import { createDatasetServices, type DatasetPorts, type DatasetServices } from './domain/dataset-services';
 import { toWorkstation, Workstations } from './domain/workstations';
 import { auditMiddleware } from './http/audit-middleware';
-import { requireCaller } from './http/auth';
+import { requireCaller, tokenOf } from './http/auth';
 import { failedSignInLimit, RateLimit, rateLimitMiddleware } from './http/rate-limit';
 import { guardSocketEvents } from './http/rate-limit-sockets';
 import { payloadTooLarge, securityHeaders } from './http/security';
@@ -351,7 +351,7 @@ export function createApp(deps: AppDeps): PrismApp {
   api.use(bootReportsRouter(runner, id => attached.desiredState(id)));
   api.use(refuseWhileDraining(health));
   const refused = (limit: string): void => void serviceMetrics.rateLimited.inc({ limit });
-  api.use(failedSignInLimit(refused));
+  api.use(failedSignInLimit(async req => (await deps.identity.authenticate(tokenOf(req.headers, deps.hubSignIn))) !== null, refused));
   api.use(requireCaller(deps.identity, deps.hubSignIn));
   // After requireCaller: each researcher spends their own bucket, wherever their requests come from.
   const byUser = (res: express.Response): string => `user:${res.locals.caller.user}`;

@@ -2,11 +2,11 @@
  * A bound on AWS calls in flight (PRISM_AWS_MAX_CONCURRENCY): 20 researchers
  * launching at once wait their turn here instead of meeting AWS's throttling
  * all together. Every client gets the same queue as SDK middleware at the
- * initialize step, so a call holds its slot through its retries, and waiters
- * and paginators pass it like any other call. The same middleware times each
- * call for the Prometheus metrics.
+ * request-sending end of the retry loop, so every try waits its turn, and
+ * waiters and paginators pass it like any other call. Another middleware
+ * times each call, retries included, for the Prometheus metrics.
  */
-import type { HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments, MiddlewareStack } from '@smithy/types';
+import type { FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments, MiddlewareStack } from '@smithy/types';
 import type { CloudCallObserver } from '../observability/metrics';
 
 export class CallQueue {
@@ -69,20 +69,30 @@ function errorCode(error: unknown): string {
 }
 
 export function applyCallHooks(client: MiddlewareClient, hooks: CallHooks): void {
-  if (!hooks.queue && !hooks.observer) return;
-  client.middlewareStack.add(
-    (next: InitializeHandler<object, object>, context: HandlerExecutionContext) => async (args: InitializeHandlerArguments<object>) => {
-      const started = performance.now();
-      let failure: string | undefined;
-      try {
-        return hooks.queue ? await hooks.queue.run(() => next(args)) : await next(args);
-      } catch (error) {
-        failure = errorCode(error);
-        throw error;
-      } finally {
-        hooks.observer?.observe({ ...names(context), seconds: (performance.now() - started) / 1000, errorCode: failure });
-      }
-    },
-    { step: 'initialize', name: 'prismCallQueue', priority: 'high' }
-  );
+  const { queue, observer } = hooks;
+  if (observer) {
+    client.middlewareStack.add(
+      (next: InitializeHandler<object, object>, context: HandlerExecutionContext) => async (args: InitializeHandlerArguments<object>) => {
+        const started = performance.now();
+        let failure: string | undefined;
+        try {
+          return await next(args);
+        } catch (error) {
+          failure = errorCode(error);
+          throw error;
+        } finally {
+          observer.observe({ ...names(context), seconds: (performance.now() - started) / 1000, errorCode: failure });
+        }
+      },
+      { step: 'initialize', name: 'prismCallMetrics', priority: 'high' }
+    );
+  }
+  if (queue) {
+    // Each try takes a slot just around its request, inside the retry loop: a backoff holds no slot, and
+    // a look-up made before a try (instances.ts finds a launch's instance first) is not stuck behind it.
+    client.middlewareStack.add(
+      (next: FinalizeHandler<object, object>) => (args: FinalizeHandlerArguments<object>) => queue.run(() => next(args)),
+      { step: 'finalizeRequest', name: 'prismCallQueue', priority: 'low' }
+    );
+  }
 }

@@ -140,18 +140,26 @@ const FAILED_SIGN_INS: BucketSettings = { perMinute: 30, burst: 30 };
 
 /**
  * Put before requireCaller: an address whose requests keep failing to sign in
- * is refused for a while; signed-in users behind the same address are not
- * slowed by it, since only the 401s spend its bucket.
+ * is refused for a while. Only the 401s spend its bucket, and a request with
+ * a valid token still gets through, so researchers behind the same address
+ * are not locked out by someone guessing.
  */
-export function failedSignInLimit(onRefused?: (limit: string) => void): RequestHandler {
+export function failedSignInLimit(
+  authenticated: (req: Parameters<RequestHandler>[0]) => Promise<boolean>,
+  onRefused?: (limit: string) => void
+): RequestHandler {
   const buckets = new TokenBuckets(FAILED_SIGN_INS);
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const peeked = buckets.peek(address);
-    if (!peeked.ok) {
-      onRefused?.('failed-sign-ins');
-      res.setHeader('Retry-After', String(peeked.retryAfterSeconds));
-      return sendProblem(res, rateLimitedProblem('requests without a valid token', 'user', peeked.retryAfterSeconds));
+    try {
+      if (!peeked.ok && !(await authenticated(req))) {
+        onRefused?.('failed-sign-ins');
+        res.setHeader('Retry-After', String(peeked.retryAfterSeconds));
+        return sendProblem(res, rateLimitedProblem('requests without a valid token', 'user', peeked.retryAfterSeconds));
+      }
+    } catch (error) {
+      return next(error);
     }
     res.on('finish', () => {
       if (res.statusCode === 401) buckets.take(address);

@@ -3,6 +3,7 @@
  * crash it with SIGKILL and start it again on the same data folder.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { emulatorEnv, freePort } from './moto';
 import { VENV_BIN } from './prism';
@@ -17,10 +18,19 @@ export interface PrismProcess {
   api(route: string, init?: RequestInit): Promise<Response>;
   /** A crash: no shutdown, no drain. */
   kill(): Promise<void>;
+  /** SIGTERM, as a process manager stops it; resolves with its exit code once it exited. */
+  terminate(): Promise<number | null>;
 }
 
 /** `env` is laid over the emulator's environment (say, another user's AWS keys); `undefined` unsets a variable. */
-export async function spawnPrism(motoEndpoint: string, dataDir: string, env: Record<string, string | undefined> = {}): Promise<PrismProcess> {
+/** `options.logFile`: the service's output (pino's JSON lines) goes there, appended, instead of the test's. */
+export async function spawnPrism(
+  motoEndpoint: string,
+  dataDir: string,
+  env: Record<string, string | undefined> = {},
+  options: { logFile?: string } = {}
+): Promise<PrismProcess> {
+  const log = options.logFile === undefined ? 'inherit' : fs.openSync(options.logFile, 'a');
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [SERVER_BIN], {
     env: {
@@ -34,10 +44,11 @@ export async function spawnPrism(motoEndpoint: string, dataDir: string, env: Rec
       PRISM_LOG_LEVEL: 'warn',
       ...env
     },
-    stdio: ['ignore', 'inherit', 'inherit']
+    stdio: ['ignore', log, log]
   });
+  if (typeof log === 'number') fs.closeSync(log);
   const url = `http://127.0.0.1:${port}/`;
-  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)));
   const api = (route: string, init: RequestInit = {}): Promise<Response> =>
     fetch(`${url}api/v1${route}`, {
       ...init,
@@ -60,6 +71,10 @@ export async function spawnPrism(motoEndpoint: string, dataDir: string, env: Rec
     async kill() {
       child.kill('SIGKILL');
       await exited;
+    },
+    terminate() {
+      child.kill('SIGTERM');
+      return exited;
     }
   };
 }
