@@ -150,6 +150,7 @@ const DEFAULT_LIMITS: LimitSettings = {
   launchesPerMinute: 20,
   globalLaunchesPerMinute: 200,
   socketEventsPerMinute: 600,
+  failedSignInsPerMinute: 30,
   maxJsonBytes: 1_048_576
 };
 
@@ -351,7 +352,7 @@ export function createApp(deps: AppDeps): PrismApp {
   api.use(bootReportsRouter(runner, id => attached.desiredState(id)));
   api.use(refuseWhileDraining(health));
   const refused = (limit: string): void => void serviceMetrics.rateLimited.inc({ limit });
-  api.use(failedSignInLimit(async req => (await deps.identity.authenticate(tokenOf(req.headers, deps.hubSignIn))) !== null, refused));
+  api.use(failedSignInLimit(limits.failedSignInsPerMinute, async req => (await deps.identity.authenticate(tokenOf(req.headers, deps.hubSignIn))) !== null, refused));
   api.use(requireCaller(deps.identity, deps.hubSignIn));
   // After requireCaller: each researcher spends their own bucket, wherever their requests come from.
   const byUser = (res: express.Response): string => `user:${res.locals.caller.user}`;

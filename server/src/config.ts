@@ -88,6 +88,8 @@ const EnvSchema = z.object({
   PRISM_RATE_LIMIT_GLOBAL_LAUNCHES_PER_MINUTE: z.coerce.number().int().min(0).default(200),
   /** Socket events a minute one user may send (bucket of PRISM_RATE_LIMIT_BURST); 0: off. */
   PRISM_RATE_LIMIT_SOCKET_EVENTS_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  /** Requests without a valid token one address may send a minute before it is refused; 0: off. */
+  PRISM_RATE_LIMIT_FAILED_SIGN_INS_PER_MINUTE: z.coerce.number().int().min(0).default(30),
   /** The largest JSON body the API reads (dataset parts have their own limit). */
   PRISM_MAX_JSON_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   /** AWS calls in flight at once, for every client together; more wait their turn. */
@@ -165,6 +167,7 @@ export interface LimitSettings {
   launchesPerMinute: number;
   globalLaunchesPerMinute: number;
   socketEventsPerMinute: number;
+  failedSignInsPerMinute: number;
   maxJsonBytes: number;
 }
 
@@ -238,6 +241,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
       launchesPerMinute: e.PRISM_RATE_LIMIT_LAUNCHES_PER_MINUTE,
       globalLaunchesPerMinute: e.PRISM_RATE_LIMIT_GLOBAL_LAUNCHES_PER_MINUTE,
       socketEventsPerMinute: e.PRISM_RATE_LIMIT_SOCKET_EVENTS_PER_MINUTE,
+      failedSignInsPerMinute: e.PRISM_RATE_LIMIT_FAILED_SIGN_INS_PER_MINUTE,
       maxJsonBytes: e.PRISM_MAX_JSON_BYTES
     },
     awsMaxConcurrency: e.PRISM_AWS_MAX_CONCURRENCY,

@@ -30,6 +30,7 @@ describe('rate and size limits', () => {
       PRISM_RATE_LIMIT_BURST: '5',
       PRISM_RATE_LIMIT_LAUNCHES_PER_MINUTE: '2',
       PRISM_RATE_LIMIT_SOCKET_EVENTS_PER_MINUTE: '6',
+      PRISM_RATE_LIMIT_FAILED_SIGN_INS_PER_MINUTE: '30',
       PRISM_MAX_JSON_BYTES: '4096'
     });
   }, 90_000);

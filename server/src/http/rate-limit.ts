@@ -135,9 +135,6 @@ export function rateLimitMiddleware(
   };
 }
 
-/** Failed sign-ins per address: a token guessed at is refused long before it could be found. */
-const FAILED_SIGN_INS: BucketSettings = { perMinute: 30, burst: 30 };
-
 /**
  * Put before requireCaller: an address whose requests keep failing to sign in
  * is refused for a while. Only the 401s spend its bucket, and a request with
@@ -145,10 +142,12 @@ const FAILED_SIGN_INS: BucketSettings = { perMinute: 30, burst: 30 };
  * are not locked out by someone guessing.
  */
 export function failedSignInLimit(
+  perMinute: number,
   authenticated: (req: Parameters<RequestHandler>[0]) => Promise<boolean>,
   onRefused?: (limit: string) => void
 ): RequestHandler {
-  const buckets = new TokenBuckets(FAILED_SIGN_INS);
+  // A token guessed at is refused long before it could be found.
+  const buckets = new TokenBuckets({ perMinute, burst: perMinute });
   return async (req, res, next) => {
     const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const peeked = buckets.peek(address);

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { emulatorEnv, freePort } from './moto';
-import { VENV_BIN } from './prism';
+import { NO_RATE_LIMITS, VENV_BIN } from './prism';
 
 const SERVER_BIN = path.resolve(__dirname, '..', '..', 'bin', 'prism-server.js');
 const TOKEN = 'restart-test-token';
@@ -42,6 +42,8 @@ export async function spawnPrism(
       PRISM_EMULATED_BOOT: '1',
       PRISM_TOKEN: TOKEN,
       PRISM_LOG_LEVEL: 'warn',
+      // Tests poll as fast as they like; abuse.test.ts sets the limits it tests.
+      ...NO_RATE_LIMITS,
       ...env
     },
     stdio: ['ignore', log, log]

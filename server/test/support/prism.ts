@@ -24,6 +24,16 @@ export interface TestPrism {
 
 export type PrismClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** The per-user and global rate limits off (docs/api.md, "Limits and security"). */
+export const NO_RATE_LIMITS: Record<string, string> = {
+  PRISM_RATE_LIMIT_REQUESTS_PER_MINUTE: '0',
+  PRISM_RATE_LIMIT_GLOBAL_PER_MINUTE: '0',
+  PRISM_RATE_LIMIT_LAUNCHES_PER_MINUTE: '0',
+  PRISM_RATE_LIMIT_GLOBAL_LAUNCHES_PER_MINUTE: '0',
+  PRISM_RATE_LIMIT_SOCKET_EVENTS_PER_MINUTE: '0',
+  PRISM_RATE_LIMIT_FAILED_SIGN_INS_PER_MINUTE: '0'
+};
+
 export const VENV_BIN = path.resolve(__dirname, '..', '..', '..', '.venv', 'bin');
 
 /** `options.moto`: an emulator the test started (say, behind a fault proxy named in `env`); stopped with the service. */
@@ -39,6 +49,8 @@ export async function startPrism(env: Record<string, string> = {}, options: { mo
     PRISM_EMULATED_BOOT: '1',
     PRISM_TOKEN: 'test-token-for-prism',
     PRISM_LOG_LEVEL: process.env.PRISM_TEST_LOG_LEVEL ?? 'silent',
+    // Tests poll as fast as they like; abuse.test.ts sets the limits it tests.
+    ...NO_RATE_LIMITS,
     ...env
   });
   Object.assign(process.env, emulatorEnv(moto.endpoint));
