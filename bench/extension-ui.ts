@@ -5,7 +5,8 @@
  * in the page, from the command to the painted frame: the Prism panel's
  * templates, its first listed workstation, scrolling to the last one; and,
  * in the same page, opening JupyterLab's own Launcher (the baseline). Runs
- * under flock /tmp/prism-ui.lock, like every UI test on this machine.
+ * under flock /tmp/prism-ui.lock, like every UI test on this machine (waiting
+ * at most 5 minutes for it).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,11 +27,11 @@ interface Timings {
 
 export async function extensionUi(options: { runs: number; workstations: number }): Promise<Omit<BenchResult, 'startedAt' | 'seconds' | 'machine'>> {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'prism-bench-ui-')), 'timings.json');
-  const run = spawnSync('flock', ['/tmp/prism-ui.lock', 'npx', 'playwright', 'test', '-c', 'playwright.config.js'], {
+  const run = spawnSync('flock', ['-w', '300', '/tmp/prism-ui.lock', 'npx', 'playwright', 'test', '-c', 'playwright.config.js'], {
     cwd: UI_DIR,
     env: { ...process.env, BENCH_UI_OUT: out, BENCH_UI_RUNS: String(options.runs), BENCH_UI_WORKSTATIONS: String(options.workstations) },
     encoding: 'utf8',
-    timeout: 15 * 60 * 1000
+    timeout: 10 * 60 * 1000
   });
   if (run.status !== 0 || !fs.existsSync(out)) {
     throw new Error(`the UI benchmark failed (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
