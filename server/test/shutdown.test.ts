@@ -2,15 +2,17 @@
  * Graceful shutdown with a real prism-server process: SIGTERM in the middle
  * of a launch drains (no new work: 503 SHUTTING_DOWN, /health `draining`),
  * tells open sockets why, and exits 0 within its bound (main.ts exits 1 past
- * it); the next start finishes the launch with one instance.
+ * it); the next start finishes the launch with one instance. And /health's
+ * checks say which part is degraded.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import type { Workstation } from '../src/contract/api';
+import type { Health, Workstation } from '../src/contract/api';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 import { emulatorEc2, startMoto, type Moto } from './support/moto';
+import { startPrism } from './support/prism';
 import { spawnPrism, type PrismProcess } from './support/prism-process';
 import { connectSocket, instancesOfLaunch, waitForWorkstation } from './support/workstations';
 
@@ -84,3 +86,30 @@ it('SIGTERM mid-launch refuses new work, tells sockets, exits 0; the next start 
   expect(all.map(w => w.name)).toEqual(['interrupted']);
   expect(await second.terminate()).toBe(0);
 }, 300_000);
+
+it('/health names the part that is degraded: the report inbox while S3 refuses its bucket, then ok', async () => {
+  const healthMoto = await startMoto();
+  const healthProxy = await startFaultProxy({ upstream: healthMoto.endpoint });
+  const refused = healthProxy.addRule({ service: 's3', action: /^(CreateBucket|HeadBucket)$/, fault: { kind: 'error5xx' } });
+  const prism = await startPrism(
+    { PRISM_AWS_ENDPOINT: healthProxy.url, PRISM_REPORT_CHANNEL: 's3', PRISM_AWS_MAX_ATTEMPTS: '1' },
+    { moto: healthMoto }
+  );
+  try {
+    const degraded = (await (await prism.api('/health', { token: null })).json()) as Health;
+    expect(degraded.status).toBe('degraded');
+    expect(degraded.cloud.reachable).toBe(true);
+    expect(degraded.checks?.reportInbox).toMatchObject({ status: 'degraded', hint: expect.stringContaining('bucket') });
+    expect(degraded.checks?.database).toMatchObject({ status: 'ok' });
+    expect(degraded.checks?.eventLoop?.detail).toMatch(/median [\d.]+ ms/);
+    expect(degraded.checks?.reportCollection).toBeDefined();
+
+    refused.remove();
+    const healed = (await (await prism.api('/health', { token: null })).json()) as Health;
+    expect(healed.checks?.reportInbox).toMatchObject({ status: 'ok', detail: expect.stringContaining('s3://prism-') });
+    expect(healed.status).toBe('ok');
+  } finally {
+    await prism.stop();
+    await healthProxy.close();
+  }
+}, 120_000);
