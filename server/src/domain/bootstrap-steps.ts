@@ -16,6 +16,8 @@ interface Step {
 }
 
 const MINIFORGE_ARCH: Record<Arch, string> = { arm64: 'aarch64', x86_64: 'x86_64' };
+/** The efs-utils release Ubuntu workstations build (AWS ships it as source only there). */
+const EFS_UTILS_RELEASE = 'v2.1.0';
 
 export function bootstrapSteps(input: BootstrapInput): Step[] {
   const { template, arch, datasets } = input;
@@ -118,10 +120,19 @@ function installMountpoint(os: TemplateOs, arch: Arch): string[] {
   return [`run dnf install -y -q ${release}/mount-s3.rpm`];
 }
 
-/** amazon-efs-utils is in Amazon Linux's repositories; Ubuntu's archive has no such package yet (docs/decisions.md). */
+/**
+ * amazon-efs-utils is in Amazon Linux's repositories; for Ubuntu AWS publishes
+ * only the source, built into a deb as its README says (docs/decisions.md).
+ */
 function installEfsUtils(os: TemplateOs): string[] {
   if (os === 'ubuntu-24.04') {
-    return ['run apt-get update -q', 'run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q amazon-efs-utils'];
+    return [
+      'run apt-get update -q',
+      'run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q git binutils rustc cargo pkg-config libssl-dev gettext',
+      `run git clone --depth 1 --branch ${EFS_UTILS_RELEASE} https://github.com/aws/efs-utils "$STATE_DIR/efs-utils"`,
+      'run env -C "$STATE_DIR/efs-utils" ./build-deb.sh',
+      'run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$STATE_DIR"/efs-utils/build/amazon-efs-utils*deb'
+    ];
   }
   return ['run dnf install -y -q amazon-efs-utils'];
 }

@@ -62,6 +62,20 @@ describe('the bootstrap user data', () => {
     expect(script).toContain('run mount -t efs -o "tls,accesspoint=$access_point" "$file_system:/" "$mount_point"');
   });
 
+  it('builds the EFS mount helper from its pinned source release on Ubuntu, whose archive lacks it', () => {
+    const script = scriptOf(
+      renderBootstrap(
+        input({
+          template: { ...input().template, os: 'ubuntu-24.04' },
+          volumes: [{ fileSystemId: 'fs-0abc', accessPointId: 'fsap-0def', mountPoint: '/mnt/efs/shared' }]
+        })
+      )
+    );
+    expect(script).toContain('run git clone --depth 1 --branch v2.1.0 https://github.com/aws/efs-utils "$STATE_DIR/efs-utils"');
+    expect(script).toContain('run env -C "$STATE_DIR/efs-utils" ./build-deb.sh');
+    expect(script).not.toContain('apt-get install -y -q amazon-efs-utils');
+  });
+
   it('has no volumes step without volumes', () => {
     expect(scriptOf(renderBootstrap(input()))).not.toContain('mount_volume \'');
   });

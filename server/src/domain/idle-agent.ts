@@ -81,7 +81,7 @@ export function idleAgentCommands({ report }: IdleAgentInput): string[] {
 }
 
 const AGENT_SCRIPT = String.raw`"""Prism idle agent: reports this workstation's activity (docs/idle.md). Generated; do not edit."""
-import json, os, pwd, subprocess, sys, time, urllib.request
+import json, os, pwd, shutil, subprocess, sys, time, urllib.request
 from datetime import datetime, timezone
 
 
@@ -417,8 +417,24 @@ def copied(output, source, destination):
     return files
 
 
+def aws_cli_missing():
+    """Ubuntu images carry no AWS CLI, and a sync may be ordered long after boot: install it then."""
+    if shutil.which("aws"):
+        return None
+    if not DRY_RUN and shutil.which("snap"):
+        done = subprocess.run(["snap", "install", "aws-cli", "--classic"], capture_output=True, text=True, timeout=900)
+        if done.returncode == 0 and shutil.which("aws"):
+            return None
+        said = done.stderr.strip().splitlines()
+        return "the AWS CLI could not be installed: " + (said[-1] if said else "snap exited with %d" % done.returncode)
+    return "the AWS CLI is not installed on this workstation"
+
+
 def sync(order):
     destination, source = local(order["destination"]), order["source"]
+    missing = aws_cli_missing()
+    if missing:
+        return {"run": order["run"], "status": "failed", "files": [], "reason": missing}
     os.makedirs(destination, exist_ok=True)
     try:
         done = subprocess.run(aws("s3", "sync", source, destination, "--no-progress"),

@@ -160,7 +160,15 @@ return {"calls": calls, "sent": [r["sync"]["run"] for r in SENT]}`);
   it('reports a failed sync with the last thing aws said', () => {
     const result = agent(`
 globals()["aws"] = lambda *args: ["sh", "-c", "echo 'fatal error: An error occurred (NoSuchBucket)' >&2; exit 1"]
+globals()["aws_cli_missing"] = lambda: None
 return sync({"run": "run-9", "source": "s3://gone/", "destination": "/mnt/efs/w/in"})`);
     expect(result).toEqual({ run: 'run-9', status: 'failed', files: [], reason: 'fatal error: An error occurred (NoSuchBucket)' });
+  });
+
+  it('fails a sync with the reason when the workstation has no AWS CLI and none can be installed', () => {
+    const result = agent(`
+shutil.which = lambda name: None
+return sync({"run": "run-3", "source": "s3://lab/raw/", "destination": "/mnt/efs/w/in"})`);
+    expect(result).toEqual({ run: 'run-3', status: 'failed', files: [], reason: 'the AWS CLI is not installed on this workstation' });
   });
 });
