@@ -8,6 +8,7 @@ import type { IdentityProvider } from '../../domain/ports';
 import { SIGN_IN_STATE_MAX_AGE_S, type HubSignIn } from '../../identity/hub-sign-in';
 import { callerOf, requireCaller } from '../auth';
 import { sendProblem } from '../problem';
+import { cookieOptions } from '../security';
 
 export const SIGNED_IN_MESSAGE = 'prism:signed-in';
 
@@ -62,13 +63,7 @@ export function hubSignInRouter(signIn: HubSignIn, identity: IdentityProvider): 
 }
 
 function setCookie(res: Response, signIn: HubSignIn, name: string, value: string, maxAgeS: number | undefined, secure: boolean): void {
-  res.cookie(name, value, {
-    path: signIn.baseUrl,
-    httpOnly: true,
-    sameSite: 'lax',
-    secure,
-    ...(maxAgeS === undefined ? {} : { maxAge: maxAgeS * 1000 })
-  });
+  res.cookie(name, value, cookieOptions(signIn.baseUrl, secure, maxAgeS));
 }
 
 function escapeHtml(text: string): string {
