@@ -73,6 +73,8 @@ it('SIGTERM mid-launch refuses new work, tells sockets, exits 0; the next start 
   const problem = (await refused.json()) as { code: string; hint: string };
   expect(problem.code).toBe('SHUTTING_DOWN');
   expect(problem.hint).not.toBe('');
+  // A client reconnecting at once is told to come back to the next start.
+  await expect(connectSocket(first.url, () => ({ token: first.token }))).rejects.toThrow(/SHUTTING_DOWN/);
 
   expect(await disconnected).toBe('io server disconnect');
   expect(heard).toContain('service:shutting-down');

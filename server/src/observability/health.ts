@@ -6,6 +6,7 @@
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { RequestHandler } from 'express';
+import type { PrismSocketServer } from '../realtime/socket';
 import type { HealthCheck } from '../contract/api';
 import { sendProblem } from '../http/problem';
 
@@ -106,4 +107,9 @@ export function refuseWhileDraining(health: ServiceHealth): RequestHandler {
       hint: 'Try again in a minute, when the service is back.'
     });
   };
+}
+
+/** While draining, a socket that connects (a client reconnecting at once) is told to come back to the next start. */
+export function refuseSocketsWhileDraining(io: PrismSocketServer, health: ServiceHealth): void {
+  io.use((_socket, next) => (health.draining ? next(new Error('SHUTTING_DOWN: Prism is restarting; connect again in a moment')) : next()));
 }
