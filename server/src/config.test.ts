@@ -21,3 +21,36 @@ describe('the boot report channel', () => {
     expect(() => parseConfig({ PRISM_REPORT_CHANNEL: 'email' })).toThrow(/PRISM_REPORT_CHANNEL/);
   });
 });
+
+describe('limits, metrics and shutdown', () => {
+  it('defaults to a lab’s limits: 600 requests and 20 launches a minute per user, 16 AWS calls at once, 1 MiB bodies', () => {
+    const config = parseConfig({});
+    expect(config.limits).toEqual({
+      requestsPerMinute: 600,
+      burst: 120,
+      globalPerMinute: 12_000,
+      globalBurst: 2_000,
+      launchesPerMinute: 20,
+      globalLaunchesPerMinute: 200,
+      socketEventsPerMinute: 600,
+      failedSignInsPerMinute: 30,
+      maxJsonBytes: 1_048_576
+    });
+    expect(config.awsMaxConcurrency).toBe(16);
+    expect(config.metricsToken).toBeUndefined();
+    expect(config.https).toBe(false);
+    expect(config.shutdownGraceMs).toBe(8_000);
+  });
+
+  it('takes 0 to turn a limit off, and an https public URL for HSTS', () => {
+    const config = parseConfig({ PRISM_RATE_LIMIT_LAUNCHES_PER_MINUTE: '0', PRISM_PUBLIC_URL: 'https://lab.example.edu/', PRISM_SHUTDOWN_GRACE_SECONDS: '30' });
+    expect(config.limits.launchesPerMinute).toBe(0);
+    expect(config.https).toBe(true);
+    expect(config.shutdownGraceMs).toBe(30_000);
+  });
+
+  it('refuses a queue of no AWS calls and a negative limit, naming the variable', () => {
+    expect(() => parseConfig({ PRISM_AWS_MAX_CONCURRENCY: '0' })).toThrow(/PRISM_AWS_MAX_CONCURRENCY/);
+    expect(() => parseConfig({ PRISM_RATE_LIMIT_REQUESTS_PER_MINUTE: '-1' })).toThrow(/PRISM_RATE_LIMIT_REQUESTS_PER_MINUTE/);
+  });
+});
