@@ -263,7 +263,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
       app.budgets.stop();
       app.syncs?.stop();
       app.storage?.schedules.stop();
-      app.storage?.backups?.stopFollowing();
+      const backupsStopped = app.storage?.backups?.stopFollowing();
       stopPriceRefresh();
       clearInterval(activityCollection);
       // Clients hear why before the connection goes, and reconnect to the next start on their own.
@@ -278,6 +278,8 @@ export async function startService(configured: Config, logger: Logger): Promise<
       await Promise.race([closed, new Promise(resolve => setTimeout(resolve, 2_000).unref())]);
       app.httpServer.closeAllConnections();
       health.close();
+      // The start's backup preparation may still be asking AWS; it must not reach a store once they close.
+      await backupsStopped;
       aws.destroy();
       pricing?.destroy();
       catalogStore?.close();

@@ -24,6 +24,8 @@ class StubBackupCloud implements BackupCloud {
   listFails = false;
   enabled = new Set<string>(['fs-on']);
   job: CloudRestoreJob = { state: 'running', fileSystemId: null, message: null };
+  /** When set, awsBackupAvailable answers only once it resolves (a slow cloud at start). */
+  answerAvailable: Promise<void> | undefined;
   readonly calls: { method: string; args: unknown[] }[] = [];
 
   private record(method: string, ...args: unknown[]): void {
@@ -32,6 +34,7 @@ class StubBackupCloud implements BackupCloud {
 
   async awsBackupAvailable() {
     this.record('awsBackupAvailable');
+    await this.answerAvailable;
     return this.available;
   }
   async ensureBackupPlan(spec: unknown) {
@@ -73,10 +76,12 @@ function harness(roles: Record<string, string> = {}) {
     ['vol-old', { id: 'vol-old', name: 'old', owner: 'ada', project: null, fileSystemId: 'fs-old', createdAt: '2026-10-01T00:00:00.000Z' }]
   ]);
   const restores = new Map<string, VolumeRestore>();
+  /** The background work's reads of the stores, in order. */
+  const storeReads: string[] = [];
   const restoreStore: VolumeRestoreStore = {
     insertVolumeRestore: r => void restores.set(r.volumeId, r),
     volumeRestore: id => restores.get(id),
-    runningVolumeRestores: () => [...restores.values()].filter(r => r.state === 'running'),
+    runningVolumeRestores: () => (storeReads.push('runningVolumeRestores'), [...restores.values()].filter(r => r.state === 'running')),
     finishVolumeRestore: (id, state, message) => void restores.set(id, { ...(restores.get(id) as VolumeRestore), state, message })
   };
   const mountTargets: string[] = [];
@@ -99,11 +104,11 @@ function harness(roles: Record<string, string> = {}) {
     },
     restores: restoreStore,
     roleOf,
-    allFileSystems: () => ['fs-data', 'fs-old', 'fs-on'],
+    allFileSystems: () => (storeReads.push('allFileSystems'), ['fs-data', 'fs-old', 'fs-on']),
     clock: { now: () => new Date('2026-11-05T09:00:00.000Z') },
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined }
   });
-  return { backups, cloud, volumes, restores, mountTargets };
+  return { backups, cloud, volumes, restores, mountTargets, storeReads };
 }
 
 describe('EFS backups', () => {
@@ -179,5 +184,45 @@ describe('EFS backups', () => {
     await backups.followRestores();
     expect(backups.restoreOf('ada', started.volumeId)).toMatchObject({ state: 'failed', message: 'The IAM role cannot be assumed' });
     expect(volumes.get(started.volumeId)?.fileSystemId).toBeNull();
+  });
+
+  it('stopped while the start is still asking AWS which way to back up: stop waits for that answer, and no store is read after it', async () => {
+    const { backups, cloud, storeReads } = harness();
+    cloud.available = false;
+    let answer!: () => void;
+    cloud.answerAvailable = new Promise(resolve => (answer = resolve));
+    backups.startFollowing(60_000);
+    await Promise.resolve();
+    expect(cloud.calls.map(c => c.method)).toEqual(['awsBackupAvailable']);
+
+    let stopped = false;
+    const stopping = backups.stopFollowing().then(() => (stopped = true));
+    await new Promise(resolve => setImmediate(resolve));
+    expect(stopped).toBe(false);
+
+    answer();
+    await stopping;
+    // The service closes its stores right after stop settles: the start's prepare and restore check must not reach them.
+    expect(storeReads).toEqual([]);
+    expect(cloud.calls.some(c => c.method === 'enableFileSystemBackups')).toBe(false);
+  });
+
+  it('started normally, prepares and checks restores once, and after stop its timer starts nothing more', async () => {
+    jest.useFakeTimers();
+    try {
+      const { backups, cloud, storeReads } = harness();
+      cloud.available = false;
+      backups.startFollowing(1_000);
+      await jest.advanceTimersByTimeAsync(0);
+      expect(storeReads).toEqual(['allFileSystems', 'runningVolumeRestores']);
+      expect(cloud.calls.filter(c => c.method === 'enableFileSystemBackups').map(c => c.args[0])).toEqual(['fs-data', 'fs-old']);
+      await jest.advanceTimersByTimeAsync(1_000);
+      expect(storeReads).toHaveLength(3);
+      await backups.stopFollowing();
+      await jest.advanceTimersByTimeAsync(5_000);
+      expect(storeReads).toHaveLength(3);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

@@ -43,6 +43,10 @@ export interface VolumeBackupsDeps {
 export class VolumeBackups {
   private chosen: Promise<BackupMode> | undefined;
   private followTimer: NodeJS.Timeout | undefined;
+  /** Set by stopFollowing: background work started before then touches no store after it (the service closes them next). */
+  private stopped = false;
+  /** The background work in flight (the start's prepare and the checks that follow), awaited by stopFollowing. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly deps: VolumeBackupsDeps) {}
 
@@ -59,8 +63,9 @@ export class VolumeBackups {
   /** At start: the mode, and with EFS's policy, backups turned on for volumes made before. Never throws. */
   async prepare(): Promise<BackupMode> {
     const mode = await this.mode();
-    if (mode !== 'efs-policy') return mode;
+    if (mode !== 'efs-policy' || this.stopped) return mode;
     for (const fileSystemId of this.deps.allFileSystems()) {
+      if (this.stopped) break;
       try {
         if (!(await this.deps.cloud.fileSystemBackupsEnabled(fileSystemId))) {
           await this.deps.cloud.enableFileSystemBackups(fileSystemId);
@@ -143,7 +148,9 @@ export class VolumeBackups {
 
   /** Checks every running restore once: a completed one gets its file system, tags and mount targets. Never throws. */
   async followRestores(): Promise<void> {
+    if (this.stopped) return;
     for (const restore of this.deps.restores.runningVolumeRestores()) {
+      if (this.stopped) return;
       try {
         await this.followOne(restore);
       } catch (error) {
@@ -152,16 +159,26 @@ export class VolumeBackups {
     }
   }
 
+  /** At start: prepare, then check running restores every `everyMs`. */
   startFollowing(everyMs: number): void {
-    this.stopFollowing();
-    void this.prepare().then(() => this.followRestores());
-    this.followTimer = setInterval(() => void this.followRestores(), everyMs);
+    if (this.followTimer) clearInterval(this.followTimer);
+    this.stopped = false;
+    this.track(this.prepare().then(() => this.followRestores()));
+    this.followTimer = setInterval(() => this.track(this.followRestores()), everyMs);
     this.followTimer.unref();
   }
 
-  stopFollowing(): void {
+  /** Starts no more background work; settles once the work in flight has stopped touching the stores. Never rejects. */
+  async stopFollowing(): Promise<void> {
     if (this.followTimer) clearInterval(this.followTimer);
     this.followTimer = undefined;
+    this.stopped = true;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track(work: Promise<unknown>): void {
+    const settled = work.catch(error => this.deps.logger.warn({ err: error }, 'background backup work failed')).finally(() => this.inFlight.delete(settled));
+    this.inFlight.add(settled);
   }
 
   private async followOne(restore: VolumeRestore): Promise<void> {
