@@ -77,6 +77,16 @@ async function putWorkstation(state: 'running' | 'stopped'): Promise<void> {
   await until(async () => settled((await workstation()).state), `the workstation ${state}`);
 }
 
+/** The owner snapshots the workstation and waits until EC2 has copied it (so it can be restored). */
+async function takeSnapshot(): Promise<string> {
+  const id = (await expectStatus(as(owner, `/instances/${fixture.workstation}/snapshots`, 'POST', {}), 202)).id as string;
+  // GET /snapshots asks EC2 about pending ones; GET /snapshots/:id only reads the record.
+  const completed = async (): Promise<boolean> =>
+    ((await (await as(owner, '/snapshots')).json()) as { id: string; state: string }[]).some(s => s.id === id && s.state === 'completed');
+  await until(completed, `snapshot ${id} completed`);
+  return id;
+}
+
 async function publishCatalog(): Promise<void> {
   const s3 = new S3Client({
     endpoint: prism.moto.endpoint,
@@ -138,6 +148,8 @@ beforeAll(async () => {
     freshVolume: '',
     sync,
     freshSync: '',
+    snapshot: '',
+    freshSnapshot: '',
     template: 'amazon-linux',
     templateVersion: template.version as string,
     catalogTemplate: 'matrix-catalog-tool'
@@ -145,6 +157,7 @@ beforeAll(async () => {
   await until(async () => ['ready', 'failed'].includes((await workstation()).phase), 'the launch to finish');
   expect(await workstation()).toMatchObject({ phase: 'ready', state: 'running' });
   await connectSockets();
+  fixture.snapshot = await takeSnapshot();
   // Each person's own key pair, so GET /keys/private has one to hand out.
   for (const { token } of Object.values(TOKENS)) await expectStatus(as(token, '/keys/rotate', 'POST'), 200);
 }, 240_000);
@@ -221,6 +234,10 @@ async function probe(row: MatrixRow, role: Role): Promise<{ status: number; code
   if (row.probe.freshSync) {
     const body = { dataset: 'matrix-set', volume: fixture.volume, folder: 'in', everyMinutes: 60, project: fixture.project };
     fixture.freshSync = (await expectStatus(as(owner, '/syncs', 'POST', body), 201)).id as string;
+  }
+  if (row.probe.freshSnapshot) fixture.freshSnapshot = await takeSnapshot();
+  if (row.probe.snapshotSchedule) {
+    await expectStatus(as(owner, `/instances/${fixture.workstation}/snapshot-schedule`, 'PUT', { everyHours: 24, keep: 3 }), 200);
   }
   const method = row.route.split(' ')[0];
   const body = row.probe.body?.(fixture, role);

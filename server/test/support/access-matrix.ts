@@ -41,6 +41,10 @@ export interface Fixture {
   sync: string;
   /** A sync of the owner's in the project, made anew before each probe that deletes one. */
   freshSync: string;
+  /** A snapshot of \`workstation\`, taken by its owner. */
+  snapshot: string;
+  /** A snapshot of \`workstation\`, taken anew by its owner before each probe that deletes one. */
+  freshSnapshot: string;
   template: string;
   templateVersion: string;
   catalogTemplate: string;
@@ -58,6 +62,10 @@ export interface Probe {
   freshVolume?: true;
   /** Make `freshSync` before each role's request. */
   freshSync?: true;
+  /** Take `freshSnapshot` before each role's request. */
+  freshSnapshot?: true;
+  /** The owner sets the workstation's snapshot schedule before each role's request. */
+  snapshotSchedule?: true;
   /** Why an allowed role's probe gets something else than the real answer. */
   why?: string;
 }
@@ -134,6 +142,11 @@ const MATRIX_FILE = 'matrix-catalog-tool.yaml';
 const READ_ONLY_UPLOAD = 'an upload into `matrix-set`, which is read-only (403 DATASET_READ_ONLY), after the access check, so nothing is written';
 const NOBODYS_UPLOAD =
   'an upload id of nobody\'s into the read-only `matrix-set` (403 DATASET_READ_ONLY) after the access check; only whoever started an upload may continue it, to anyone else it is 404 UPLOAD_NOT_FOUND';
+const NOT_THIS_VOLUMES_POINT = 'arn:aws:backup:us-east-1:123456789012:recovery-point:not-this-volumes';
+const NO_RECOVERY_POINT =
+  'a recovery point ARN that is not one of the volume\'s (404 RECOVERY_POINT_NOT_FOUND) after the access check, so no restore starts (moto has no AWS Backup recovery points or restore jobs, docs/decisions.md)';
+const NOT_RESTORED =
+  'a volume no restore made (404 RESTORE_NOT_FOUND) after the access check: moto has no AWS Backup restore jobs, so no volume is ever made by one (docs/decisions.md)';
 const BAD_AWS_BODY = 'an empty body (400 INVALID_REQUEST) after the admin check, so the service keeps its AWS settings';
 
 export const MATRIX: MatrixRow[] = [
@@ -340,6 +353,51 @@ export const MATRIX: MatrixRow[] = [
   { route: 'GET /syncs/:id', probe: { path: f => `/syncs/${f.sync}` }, cells: seenThroughProject(200) },
   { route: 'POST /syncs/:id/run', probe: { path: f => `/syncs/${f.sync}/run` }, cells: controlledThroughProject(202) },
   { route: 'DELETE /syncs/:id', probe: { path: f => `/syncs/${f.freshSync}`, freshSync: true }, cells: controlledThroughProject(204) },
+
+  {
+    route: 'POST /instances/:id/snapshots',
+    probe: { path: f => `/instances/${f.workstation}/snapshots`, body: (_f, role) => ({ description: `Matrix probe by ${role}` }), workstation: 'running' },
+    cells: controlledThroughProject(202)
+  },
+  {
+    route: 'PUT /instances/:id/snapshot-schedule',
+    probe: { path: f => `/instances/${f.workstation}/snapshot-schedule`, body: () => ({ everyHours: 24, keep: 3 }) },
+    cells: controlledThroughProject(200)
+  },
+  {
+    route: 'GET /instances/:id/snapshot-schedule',
+    probe: { path: f => `/instances/${f.workstation}/snapshot-schedule`, snapshotSchedule: true },
+    cells: seenThroughProject(200)
+  },
+  {
+    route: 'DELETE /instances/:id/snapshot-schedule',
+    probe: { path: f => `/instances/${f.workstation}/snapshot-schedule`, snapshotSchedule: true },
+    cells: controlledThroughProject(204)
+  },
+  { route: 'GET /snapshots', probe: { path: () => '/snapshots' }, cells: signedIn(200) },
+  { route: 'GET /snapshots/:id', probe: { path: f => `/snapshots/${f.snapshot}` }, cells: seenThroughProject(200) },
+  { route: 'POST /snapshots/:id/restore', probe: { path: f => `/snapshots/${f.snapshot}/restore` }, cells: controlledThroughProject(201) },
+  {
+    route: 'DELETE /snapshots/:id',
+    probe: { path: f => `/snapshots/${f.freshSnapshot}`, freshSnapshot: true, workstation: 'running' },
+    cells: { ...projectAdmins(204), owner: 204 }
+  },
+  // moto answers with EFS's own backup policy in place and no recovery points to list: the list is empty, with a note.
+  { route: 'GET /volumes/:id/recovery-points', probe: { path: f => `/volumes/${f.volume}/recovery-points` }, cells: seenThroughProject(200) },
+  {
+    route: 'POST /volumes/:id/restore',
+    probe: { path: f => `/volumes/${f.volume}/restore`, body: () => ({ recoveryPoint: NOT_THIS_VOLUMES_POINT }), why: NO_RECOVERY_POINT },
+    cells: controlledThroughProject({ allowed: 202, probe: 404 })
+  },
+  { route: 'GET /volumes/:id/restore', probe: { path: f => `/volumes/${f.volume}/restore`, why: NOT_RESTORED }, cells: seenThroughProject({ allowed: 200, probe: 404 }) },
+
+  // Each person's report holds only what they may see; a cleanup answers 200 with one outcome per item, `refused` for what is not theirs to delete.
+  { route: 'GET /storage', probe: { path: () => '/storage' }, cells: signedIn(200) },
+  {
+    route: 'POST /storage/cleanup',
+    probe: { path: () => '/storage/cleanup', body: f => ({ items: [{ kind: 'volume', id: f.freshVolume }] }), freshVolume: true },
+    cells: signedIn(200)
+  },
 
   { route: 'GET /datasets', probe: { path: () => '/datasets' }, cells: signedIn(200) },
   {
