@@ -269,6 +269,6 @@ export const OPERATIONS: Record<string, Operation> = {
 
   'GET /aws/profiles': { summary: 'AWS profiles on this machine (admins)', tag: 'aws', answers: { 200: list('AwsProfile') }, errors: [403] },
   'POST /aws/profiles': { summary: 'Save an AWS profile (admins)', tag: 'aws', body: NewProfileSchema, answers: { 201: ref('AwsProfile') }, errors: [403, 409] },
-  'POST /aws/profiles/validate': { summary: 'Check an AWS profile (admins)', tag: 'aws', body: ChoiceSchema, answers: { 200: ref('AwsAccount') }, errors: [403, 404, 502] },
-  'PUT /aws/settings': { summary: 'Choose the AWS profile and region (admins)', tag: 'aws', body: ChoiceSchema, answers: { 200: ref('AwsSettingsApplied') }, errors: [403, 404, 502] }
+  'POST /aws/profiles/validate': { summary: 'Check an AWS profile (admins)', tag: 'aws', body: ChoiceSchema, answers: { 200: ref('AwsAccount') }, errors: [403, 404, 422, 502, 503] },
+  'PUT /aws/settings': { summary: 'Choose the AWS profile and region (admins)', tag: 'aws', body: ChoiceSchema, answers: { 200: ref('AwsSettingsApplied') }, errors: [403, 404, 422, 502, 503] }
 };
