@@ -78,12 +78,7 @@ beforeAll(async () => {
       { ...ADMIN, roles: ['admin'] }
     ]),
     PRISM_TEMPLATES_DIR: templatesDir,
-    PRISM_CATALOG_URL: `s3://${CATALOG_BUCKET}/index.json`,
-    // Thousands of requests in two minutes from one user: the rate limits would answer most of them.
-    PRISM_RATE_LIMIT_REQUESTS_PER_MINUTE: '0',
-    PRISM_RATE_LIMIT_GLOBAL_PER_MINUTE: '0',
-    PRISM_RATE_LIMIT_LAUNCHES_PER_MINUTE: '0',
-    PRISM_RATE_LIMIT_GLOBAL_LAUNCHES_PER_MINUTE: '0'
+    PRISM_CATALOG_URL: `s3://${CATALOG_BUCKET}/index.json`
   });
   const s3 = new S3Client({ endpoint: prism.moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
   await s3.send(new CreateBucketCommand({ Bucket: CATALOG_BUCKET }));
