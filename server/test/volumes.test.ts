@@ -19,6 +19,7 @@ import {
   DescribeMountTargetsCommand,
   EFSClient
 } from '@aws-sdk/client-efs';
+import { decodeUserData } from '../src/aws/user-data';
 import type { Workstation } from '../src/contract/api';
 import { posixUid, type VolumeRecord } from '../src/domain/volumes';
 import { emulatorEc2 } from './support/moto';
@@ -129,7 +130,7 @@ it('attaches the volume at launch: her access point, the mount line in the user 
 
   const instance = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [workstation.instanceId as string] }))).Reservations?.[0]?.Instances?.[0];
   const attribute = await ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: instance?.InstanceId, Attribute: 'userData' }));
-  const userData = Buffer.from(attribute.UserData?.Value ?? '', 'base64').toString('utf8');
+  const userData = decodeUserData(attribute.UserData?.Value ?? '');
   expect(userData).toContain('mount -t efs -o "tls,accesspoint=$access_point" "$file_system:/" "$mount_point"');
   expect(userData).toContain(`mount_volume '${volume.fileSystemId}' '${accessPoints[0].AccessPointId}' '/mnt/efs/shared'`);
   expect(userData).toContain('dnf install -y -q amazon-efs-utils');
