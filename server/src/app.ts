@@ -16,6 +16,7 @@ import { LaunchRunner, type LaunchSettings } from './domain/launch';
 import { MetricsRecorder } from './domain/metrics-recorder';
 import { Orphans } from './domain/orphans';
 import { ProjectIdleRules, type ProjectIdleStore } from './domain/project-idle';
+import { ProjectPolicies, type ProjectPolicyStore } from './domain/project-policy';
 import { Projects, type ProjectStore } from './domain/projects';
 import type {
   BootReportInbox,
@@ -64,6 +65,7 @@ import { lifecycleRouter } from './http/routes/lifecycle';
 import { metricsRouter } from './http/routes/metrics';
 import { orphansRouter } from './http/routes/orphans';
 import { projectIdleRouter } from './http/routes/project-idle';
+import { projectPolicyRouter } from './http/routes/project-policy';
 import { projectsRouter } from './http/routes/projects';
 import { keepRunningRouter } from './http/routes/keep-running';
 import { callerRouter, healthRouter } from './http/routes/service';
@@ -98,7 +100,7 @@ export interface AppDeps {
   /** Monitoring points (docs/monitoring.md). */
   metrics: MetricsStore;
   /** Projects, members, budgets, idle overrides and project history. */
-  projects: ProjectStore & ProjectIdleStore;
+  projects: ProjectStore & ProjectIdleStore & ProjectPolicyStore;
   /** EFS volumes; absent where a harness has none (then /volumes and EFS attach are off). */
   volumes?: VolumeStore;
   /** Scheduled syncs from a dataset into a volume; absent where a harness has none (then /syncs is off). */
@@ -234,6 +236,14 @@ export function createApp(deps: AppDeps): PrismApp {
     prices
   });
   const projectIds = (user: string): string[] => projects.listProjects(user).map(p => p.id);
+  const projectPolicies = new ProjectPolicies({
+    projects,
+    store: deps.projects,
+    catalog: deps.catalog,
+    workstations: () => deps.store.listAll(),
+    clock: deps.clock,
+    logger: logger.child({ module: 'projects' })
+  });
   const workstations: Workstations = new Workstations({
     store: deps.store,
     cloud: deps.cloud,
@@ -246,7 +256,8 @@ export function createApp(deps: AppDeps): PrismApp {
     region: deps.region,
     prices,
     projects: projectAccess(projects, budgets),
-    dataset: datasetLookup
+    dataset: datasetLookup,
+    policy: projectPolicies
   });
   const projectIdle = new ProjectIdleRules({ projects, store: deps.projects, clock: deps.clock, logger: logger.child({ module: 'projects' }) });
   idle = new IdleWatch({
@@ -371,12 +382,13 @@ export function createApp(deps: AppDeps): PrismApp {
   api.use(templateAuthoringRouter(deps.authoring, deps.region, (user, project) => projects.require(user, project, 'member'), prices));
   api.use(instancesRouter(workstations));
   api.use(keepRunningRouter(idle));
-  api.use(lifecycleRouter(new Resizer({ ...lifecycleDeps, runner, checkInstanceType: instanceTypeProblem, logger: logger.child({ module: 'resize' }) })));
+  api.use(lifecycleRouter(new Resizer({ ...lifecycleDeps, runner, checkInstanceType: instanceTypeProblem, policy: projectPolicies, logger: logger.child({ module: 'resize' }) })));
   api.use(orphansRouter(new Orphans({ ...lifecycleDeps, clock: deps.clock, logger: logger.child({ module: 'orphans' }) })));
   api.use(keysRouter(new OwnerKeys({ cloud: deps.cloud, store: deps.store })));
   api.use(costsRouter(async user => (storage ? withStorage(workstations.costsOf(user), await storage.storage.costsOf(user)) : workstations.costsOf(user))));
   api.use(projectsRouter(projects, budgets));
   api.use(projectIdleRouter(projectIdle));
+  api.use(projectPolicyRouter(projectPolicies));
   api.use(budgetsRouter(budgets));
   api.use(metricsRouter(metrics));
   api.use(catalogRouter(deps.community ?? null));

@@ -106,3 +106,33 @@ export interface ProjectIdle {
   setBy: string | null;
   setAt: string | null;
 }
+
+/**
+ * `PUT /projects/:id/policy` (admins): what the project's workstations may be.
+ * A limit left out or null is no limit; the PUT replaces the whole policy.
+ * `sizes` and `instanceTypes` together list what may run (a size by its
+ * template's instance type, or an instance type by name).
+ */
+export interface ProjectPolicySetting {
+  templates?: string[] | null;
+  /** Workstations of the project at once; every one not terminated or failed counts, stopped and hibernated included. */
+  maxWorkstations?: number | null;
+  /** The same, per owner. */
+  maxWorkstationsPerMember?: number | null;
+  sizes?: string[] | null;
+  instanceTypes?: string[] | null;
+}
+
+/** `GET /projects/:id/policy`: every limit (null: none), how many workstations count now, and who set it. */
+export interface ProjectPolicy {
+  project: string;
+  templates: string[] | null;
+  maxWorkstations: number | null;
+  maxWorkstationsPerMember: number | null;
+  sizes: string[] | null;
+  instanceTypes: string[] | null;
+  /** The project's workstations that count against `maxWorkstations` now. */
+  workstations: number;
+  setBy: string | null;
+  setAt: string | null;
+}

@@ -9,6 +9,7 @@ import type { Arch } from '../contract/events';
 import { invalidRequest, notFound, PrismError } from './errors';
 import { HIBERNATION_FAMILY_EXAMPLES, HIBERNATION_MAX_MEMORY_GIB, hibernationRootVolumeGiB, instanceTypeHibernation } from './hibernation';
 import type { LaunchRunner } from './launch';
+import type { ProjectPolicies } from './project-policy';
 import type { Cloud, DomainLogger, TemplateCatalog, WorkstationNetwork, WorkstationRecord, WorkstationStore } from './ports';
 import { shippedPriceBook, type PriceBook } from './price-book';
 import type { Timeline } from './timeline';
@@ -29,6 +30,8 @@ export interface ResizeDeps {
   region: string;
   /** Prices for `region`; the shipped table when absent. */
   prices?: PriceBook;
+  /** The sizes a project allows (domain/project-policy.ts); absent: any. */
+  policy?: Pick<ProjectPolicies, 'admitResize'>;
 }
 
 export class Resizer {
@@ -42,6 +45,7 @@ export class Resizer {
     }
     this.requireResizable(record);
     const { instanceType, size } = this.target(record, request);
+    this.deps.policy?.admitResize(record, size, instanceType);
     const info = await cloud.describeInstanceType(instanceType);
     if (!info.arches.includes(record.arch)) {
       const check = this.deps.checkInstanceType(instanceType, record.arch);

@@ -15,6 +15,7 @@ import { planLaunch } from './launch-plan';
 import { catalogFor } from './template-visibility';
 import type { LaunchRunner } from './launch';
 import { namedDatasets, type DatasetLookup } from './launch-storage';
+import type { ProjectPolicies } from './project-policy';
 import type {
   Clock,
   Cloud,
@@ -47,6 +48,8 @@ export interface WorkstationsDeps {
   projects?: ProjectAccess;
   /** Registered datasets (domain/datasets.ts); absent: a launch cannot name one. */
   dataset?: DatasetLookup;
+  /** Projects' allowed templates, sizes and allocations (domain/project-policy.ts); absent: none. */
+  policy?: Pick<ProjectPolicies, 'admitLaunch'>;
 }
 
 /** What Workstations asks of projects (projects.ts, budgets.ts). */
@@ -71,6 +74,8 @@ export class Workstations {
     const plan = planLaunch(visible, request, store.listByOwner(owner));
     // An unknown dataset, or one the owner may not see, stops the launch before anything is recorded.
     namedDatasets(owner, request.datasets ?? [], this.deps.dataset);
+    // From this check to the insert nothing awaits, so concurrent launches cannot both take the project's last place.
+    if (request.project !== undefined) this.deps.policy?.admitLaunch(owner, request.project, plan);
     const now = clock.now().toISOString();
     const record: WorkstationRecord = {
       id: `ws-${crypto.randomUUID()}`,

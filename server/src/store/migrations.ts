@@ -222,5 +222,12 @@ export const MIGRATIONS: string[] = [
      content_type TEXT NOT NULL,
      created_at TEXT NOT NULL
    );
-   CREATE INDEX dataset_uploads_by_dataset ON dataset_uploads (dataset);`
+   CREATE INDEX dataset_uploads_by_dataset ON dataset_uploads (dataset);`,
+  // A project's allowed templates and sizes and its allocation of workstations (domain/project-policy.ts).
+  `CREATE TABLE project_policy (
+     project_id TEXT PRIMARY KEY REFERENCES projects (id),
+     limits TEXT NOT NULL,
+     set_by TEXT NOT NULL,
+     set_at TEXT NOT NULL
+   );`
 ];

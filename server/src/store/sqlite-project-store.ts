@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import type { BudgetEvent, ProjectMember, ProjectRole } from '../contract/projects';
 import type { IdleSetting } from '../domain/idle';
 import type { ProjectIdleStore, StoredProjectIdle } from '../domain/project-idle';
+import type { PolicyLimits, ProjectPolicyStore, StoredProjectPolicy } from '../domain/project-policy';
 import type { ProjectRecord, ProjectStore, StoredBudget } from '../domain/projects';
 
 interface ProjectRow {
@@ -25,7 +26,7 @@ const toRecord = (row: ProjectRow): ProjectRecord => ({
   createdAt: row.created_at
 });
 
-export class SqliteProjectStore implements ProjectStore, ProjectIdleStore {
+export class SqliteProjectStore implements ProjectStore, ProjectIdleStore, ProjectPolicyStore {
   private readonly db: Database.Database;
 
   constructor(file: string) {
@@ -130,6 +131,22 @@ export class SqliteProjectStore implements ProjectStore, ProjectIdleStore {
          ON CONFLICT (project_id) DO UPDATE SET setting = excluded.setting, set_by = excluded.set_by, set_at = excluded.set_at`
       )
       .run(id, JSON.stringify(stored.setting), stored.setBy, stored.setAt);
+  }
+
+  projectPolicy(id: string): StoredProjectPolicy | undefined {
+    const row = this.db.prepare('SELECT limits, set_by, set_at FROM project_policy WHERE project_id = ?').get(id) as
+      | { limits: string; set_by: string; set_at: string }
+      | undefined;
+    return row && { limits: JSON.parse(row.limits) as PolicyLimits, setBy: row.set_by, setAt: row.set_at };
+  }
+
+  setProjectPolicy(id: string, stored: StoredProjectPolicy): void {
+    this.db
+      .prepare(
+        `INSERT INTO project_policy (project_id, limits, set_by, set_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (project_id) DO UPDATE SET limits = excluded.limits, set_by = excluded.set_by, set_at = excluded.set_at`
+      )
+      .run(id, JSON.stringify(stored.limits), stored.setBy, stored.setAt);
   }
 
   close(): void {

@@ -310,6 +310,12 @@ export const MATRIX: MatrixRow[] = [
     probe: { path: f => `/projects/${f.project}/idle`, body: () => ({ afterMinutes: 240 }) },
     cells: projectAdmins(200)
   },
+  { route: 'GET /projects/:id/policy', probe: { path: f => `/projects/${f.project}/policy` }, cells: seenThroughProject(200) },
+  {
+    route: 'PUT /projects/:id/policy',
+    probe: { path: f => `/projects/${f.project}/policy`, body: () => ({ maxWorkstationsPerMember: 50 }) },
+    cells: projectAdmins(200)
+  },
 
   { route: 'GET /volumes', probe: { path: () => '/volumes' }, cells: signedIn(200) },
   {

@@ -18,6 +18,7 @@ import { KeepRunningSchema } from '../routes/keep-running';
 import { ResizeRequestSchema } from '../routes/lifecycle';
 import { QuerySchema as MetricsQuerySchema } from '../routes/metrics';
 import { IdleSettingSchema } from '../routes/project-idle';
+import { ProjectPolicySchema } from '../routes/project-policy';
 import { CreateProjectSchema, MemberSchema } from '../routes/projects';
 import { ScheduleSchema, SnapshotRequestSchema, VolumeRestoreSchema } from '../routes/snapshots';
 import { CleanupSchema } from '../routes/storage';
@@ -166,6 +167,8 @@ export const OPERATIONS: Record<string, Operation> = {
   'GET /projects/:id/events': { summary: "A project's budget history", tag: 'projects', answers: { 200: list('BudgetEvent') } },
   'GET /projects/:id/idle': { summary: "A project's idle rule", tag: 'projects', answers: { 200: ref('ProjectIdle') } },
   'PUT /projects/:id/idle': { summary: "Set a project's idle rule", tag: 'projects', body: IdleSettingSchema, answers: { 200: ref('ProjectIdle') }, errors: [403] },
+  'GET /projects/:id/policy': { summary: "A project's allowed templates, sizes and allocation", tag: 'projects', answers: { 200: ref('ProjectPolicy') } },
+  'PUT /projects/:id/policy': { summary: "Set a project's allowed templates, sizes and allocation", tag: 'projects', body: ProjectPolicySchema, answers: { 200: ref('ProjectPolicy') }, errors: [403] },
   'GET /projects/:id/budget': { summary: "A project's budget", tag: 'projects', answers: { 200: ref('BudgetStatus') } },
   'PUT /projects/:id/budget': { summary: "Set a project's budget", tag: 'projects', body: BudgetSchema, answers: { 200: ref('BudgetStatus') }, errors: [403] },
 
