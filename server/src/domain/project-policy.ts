@@ -96,6 +96,7 @@ export class ProjectPolicies {
       );
     }
     this.requireSize(project, limits, launch.template, launch.arch, launch.size, launch.instanceType);
+    if (limits.maxWorkstations === null && limits.maxWorkstationsPerMember === null) return;
     const held = this.deps.workstations().filter(r => r.project === project && countsAgainstAllocation(r));
     const theirs = held.filter(r => r.owner === owner).length;
     const hint = `Terminate one of the project's workstations you no longer need, or ask a project admin (${this.admins(project)}) to raise the allocation.`;
