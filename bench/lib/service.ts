@@ -65,6 +65,9 @@ export async function startService(options: ServiceOptions): Promise<BenchServic
       // a slot while their look-first DescribeInstances waits for one, and the launches stall for good
       // (aws/call-queue.ts with aws/instances.ts lookingFirst; see README, "Found while measuring").
       PRISM_AWS_MAX_CONCURRENCY: '1000',
+      // moto is one process on the same loaded cores: with 100 launches calling at once it can take
+      // longer than the default 5 s to accept a connection, which fails a launch (AWS does not).
+      PRISM_AWS_CONNECT_TIMEOUT_SECONDS: '30',
       ...options.env
     },
     stdio: ['ignore', log, log]
