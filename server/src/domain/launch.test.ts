@@ -178,6 +178,21 @@ describe('launching a workstation', () => {
     expect(record.error?.code).toBe('BOOT_TIMEOUT');
     expect(domain.cloud.instanceOf(id)?.state).toBe('terminated');
   });
+
+  it('sets a launch still waiting on its bootstrap aside when the service stops: not failed, instance kept, no wait left behind', async () => {
+    const domain = startDomain();
+    const { id } = domain.workstations.launchWorkstation(OWNER, request());
+    await until(domain, id, r => r.phase === 'bootstrap');
+    await domain.runner.drain(50);
+    const deadline = Date.now() + 1500;
+    while (domain.runner.isLaunching(id) && Date.now() < deadline) {
+      await new Promise(resolve => setTimeout(resolve, 5));
+    }
+    expect(domain.runner.isLaunching(id)).toBe(false);
+    expect(domain.store.get(id)).toMatchObject({ phase: 'bootstrap', error: null });
+    expect(domain.store.get(id)?.failing).toBeUndefined();
+    expect(domain.cloud.instanceOf(id)?.state).toBe('running');
+  });
 });
 
 describe('the order of a launch’s preparations', () => {

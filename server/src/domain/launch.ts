@@ -83,6 +83,8 @@ export class LaunchRunner {
   private readonly watches = new Map<string, BootWatch>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly cancelled = new Set<string>();
+  /** Set once the service stops: a launch interrupted then is resumed by the next start, not failed. */
+  private stopping = false;
   private readonly reportObjects: ReportObjects;
 
   constructor(private readonly deps: LaunchDeps) {
@@ -148,6 +150,9 @@ export class LaunchRunner {
       Promise.allSettled([...this.running.values()]),
       new Promise(resolve => setTimeout(resolve, timeoutMs).unref())
     ]);
+    // What is still running is set aside untouched, and stops waiting on its workstation's reports.
+    this.stopping = true;
+    this.watches.forEach(watch => watch.close());
   }
 
   /**
@@ -203,6 +208,11 @@ export class LaunchRunner {
       this.deps.timeline.progress(id, 'ready', 'Your workstation is ready.');
       this.deps.logger.info({ workstation: id }, 'workstation ready');
     } catch (error) {
+      if (this.stopping) {
+        // The service is stopping: the record stays as it was, for the next start to resume.
+        this.deps.logger.info({ workstation: id }, 'launch left for the next start');
+        return;
+      }
       if (error instanceof LaunchCancelled || this.cancelled.has(id)) {
         // The terminate removed the role already, unless the role was still in the making then.
         await this.removeRole(id);
@@ -436,6 +446,9 @@ export class LaunchRunner {
     if (!watch) {
       watch = new BootWatch();
       this.watches.set(id, watch);
+      if (this.stopping) {
+        watch.close();
+      }
     }
     return watch;
   }
