@@ -70,8 +70,9 @@ test: setup test-unit test-integration test-ui
 test-unit: setup
 	npx jest --selectProjects unit
 
+# Two at a time: the suites mostly wait on moto and emulated boots, and each has its own emulator, ports and data.
 test-integration: setup
-	PATH="$(VENV)/bin:$$PATH" npx jest --selectProjects integration --runInBand
+	PATH="$(VENV)/bin:$$PATH" npx jest --selectProjects integration --maxWorkers=2
 
 test-ui: setup
 	cd ui-tests && PATH="$(VENV)/bin:$$PATH" npx playwright test
