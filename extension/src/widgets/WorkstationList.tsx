@@ -194,20 +194,14 @@ function WorkstationRow(props: {
       </td>
       <td className="jp-Prism-actions" onClick={event => event.stopPropagation()}>
         {CAN_STOP.includes(w.state) && (
-          <Button
-            small
-            className="jp-Prism-stop"
-            aria-label={trans.__('Stop %1', w.name)}
-            onClick={() => onAction('stop', w.id)}
-          >
+          <RowButton className="jp-Prism-stop" label={trans.__('Stop %1', w.name)} onClick={() => onAction('stop', w.id)}>
             {trans.__('Stop')}
-          </Button>
+          </RowButton>
         )}
         {CAN_STOP.includes(w.state) && (
-          <Button
-            small
+          <RowButton
             className="jp-Prism-hibernate"
-            aria-label={trans.__('Hibernate %1', w.name)}
+            label={trans.__('Hibernate %1', w.name)}
             title={
               w.hibernation
                 ? trans.__('Stop billing for compute and keep the memory: Resume continues where it was.')
@@ -219,42 +213,56 @@ function WorkstationRow(props: {
             onClick={() => onAction('hibernate', w.id)}
           >
             {trans.__('Hibernate')}
-          </Button>
+          </RowButton>
         )}
         {CAN_START.includes(w.state) && (
-          <Button
-            small
+          <RowButton
             className="jp-Prism-start"
-            aria-label={
-              w.state === 'hibernated' ? trans.__('Resume %1', w.name) : trans.__('Start %1', w.name)
-            }
+            label={w.state === 'hibernated' ? trans.__('Resume %1', w.name) : trans.__('Start %1', w.name)}
             onClick={() => onAction('start', w.id)}
           >
             {w.state === 'hibernated' ? trans.__('Resume') : trans.__('Start')}
-          </Button>
+          </RowButton>
         )}
         {CAN_RESIZE.includes(w.state) && (
-          <Button
-            small
-            className="jp-Prism-resizeButton"
-            aria-label={trans.__('Resize %1', w.name)}
-            onClick={() => onAction('resize', w.id)}
-          >
+          <RowButton className="jp-Prism-resizeButton" label={trans.__('Resize %1', w.name)} onClick={() => onAction('resize', w.id)}>
             {trans.__('Resize…')}
-          </Button>
+          </RowButton>
         )}
         {CAN_TERMINATE.includes(w.state) && (
-          <Button
-            small
+          <RowButton
             className="jp-Prism-terminate jp-mod-warn"
-            aria-label={trans.__('Terminate %1', w.name)}
+            label={trans.__('Terminate %1', w.name)}
             onClick={() => onAction('terminate', w.id)}
           >
             {trans.__('Terminate')}
-          </Button>
+          </RowButton>
         )}
       </td>
     </tr>
+  );
+}
+
+/** One of a row's action buttons: small, named for screen readers after its workstation. */
+function RowButton(props: {
+  className: string;
+  label: string;
+  title?: string;
+  disabled?: boolean;
+  onClick: () => void;
+  children: React.ReactNode;
+}): JSX.Element {
+  return (
+    <Button
+      small
+      className={props.className}
+      aria-label={props.label}
+      title={props.title}
+      disabled={props.disabled}
+      onClick={props.onClick}
+    >
+      {props.children}
+    </Button>
   );
 }
 
