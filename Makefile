@@ -16,7 +16,7 @@ DEMO_MOTO_PORT ?= 5000
 SERVER_SOURCES := $(shell find server/src -name '*.ts' -not -name '*.test.ts' 2>/dev/null)
 EXTENSION_SOURCES := $(shell find extension/src style schema -type f 2>/dev/null) $(wildcard server/src/contract/*.ts) templates/schema.json
 
-.PHONY: help setup demo test test-unit test-integration test-ui bench system-packages clean
+.PHONY: help setup demo test test-unit test-integration test-ui test-services bench system-packages clean
 
 help:
 	@echo "make demo   run Prism on the AWS emulator with JupyterLab (prints the URL to open)"
@@ -26,17 +26,21 @@ help:
 setup: system-packages node_modules/.installed $(VENV)/.installed server/dist/.built jupyterlab_prism/labextension/package.json $(VENV)/.prism-installed
 
 # Debian's Chromium for the UI test, shellcheck and cloud-init (its `schema` check) for the bootstrap scripts.
+# PostgreSQL and Redis for the replica tests, and libpq-dev before `npm ci` builds pg-native's libpq addon.
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v shellcheck >/dev/null || missing="$$missing shellcheck"; \
 	command -v cloud-init >/dev/null || missing="$$missing cloud-init"; \
+	command -v pg_ctlcluster >/dev/null || missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	[ -e /usr/include/postgresql/libpq-fe.h ] || missing="$$missing libpq-dev"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-node_modules/.installed: package.json package-lock.json
+node_modules/.installed: package.json package-lock.json | system-packages
 	npm ci --no-audit --no-fund
 	touch $@
 
@@ -71,8 +75,13 @@ test-unit: setup
 	npx jest --selectProjects unit
 
 # Two at a time: the suites mostly wait on moto and emulated boots, and each has its own emulator, ports and data.
-test-integration: setup
-	PATH="$(VENV)/bin:$$PATH" npx jest --selectProjects integration --maxWorkers=2
+# The PostgreSQL suites make a database each on the local cluster (scripts/start-postgres.sh).
+PRISM_TEST_DATABASE_URL ?= postgresql://prism:prism@127.0.0.1:5432/postgres
+test-integration: setup test-services
+	PATH="$(VENV)/bin:$$PATH" PRISM_TEST_DATABASE_URL="$(PRISM_TEST_DATABASE_URL)" npx jest --selectProjects integration --maxWorkers=2
+
+test-services: system-packages
+	scripts/start-postgres.sh
 
 test-ui: setup
 	cd ui-tests && PATH="$(VENV)/bin:$$PATH" npx playwright test

@@ -1,0 +1,67 @@
+/**
+ * A fresh PostgreSQL database per test suite on the cluster `make test` starts
+ * (scripts/start-postgres.sh), dropped at the end. PostgreSQL missing is a
+ * failure with a hint, never a skipped suite: CI provides it.
+ */
+import crypto from 'node:crypto';
+
+/** The test cluster's maintenance database, as `make test-integration` exports it. */
+export const TEST_DATABASE_URL = process.env.PRISM_TEST_DATABASE_URL ?? 'postgresql://prism:prism@127.0.0.1:5432/postgres';
+
+export interface TestDatabase {
+  /** A connection URL for the new database (it carries the test role's password). */
+  url: string;
+  name: string;
+  /** Drops the database, closing any connection still open to it. */
+  drop(): void;
+}
+
+interface SyncClient {
+  connectSync(url: string): void;
+  querySync(sql: string): unknown[];
+  end(): void;
+}
+
+/** Creates `prism_test_<random>` on the test cluster. @throws with a hint when PostgreSQL cannot be reached. */
+export function createTestDatabase(): TestDatabase {
+  const name = `prism_test_${crypto.randomBytes(6).toString('hex')}`;
+  withMaintenance(client => client.querySync(`CREATE DATABASE ${name}`));
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    drop: () => withMaintenance(client => client.querySync(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))
+  };
+}
+
+function withMaintenance(work: (client: SyncClient) => void): void {
+  const client = connect();
+  try {
+    work(client);
+  } finally {
+    client.end();
+  }
+}
+
+function connect(): SyncClient {
+  const where = new URL(TEST_DATABASE_URL);
+  where.password = '';
+  let Client: new () => SyncClient;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    Client = require('pg-native') as new () => SyncClient;
+  } catch (error) {
+    throw new Error(`pg-native is not installed (${String(error)}); run \`make setup\`, which installs libpq-dev before npm ci builds it`);
+  }
+  const client = new Client();
+  try {
+    client.connectSync(TEST_DATABASE_URL);
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL is not reachable at ${where.toString()} (${String(error).trim()}). ` +
+        'Start it with `make test-services` (scripts/start-postgres.sh), or point PRISM_TEST_DATABASE_URL at a server where this role may CREATE DATABASE.'
+    );
+  }
+  return client;
+}
