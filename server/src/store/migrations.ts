@@ -229,5 +229,18 @@ export const MIGRATIONS: string[] = [
      limits TEXT NOT NULL,
      set_by TEXT NOT NULL,
      set_at TEXT NOT NULL
+   );`,
+  // Replicas (docs/replicas.md): who drives which launch and runs the scheduled jobs, until when (ms since
+  // the epoch); and the boot reports a replica took for a launch another replica drives.
+  `CREATE TABLE leases (
+     name TEXT PRIMARY KEY,
+     holder TEXT NOT NULL,
+     expires_at BIGINT NOT NULL
+   );
+   CREATE TABLE boot_report_relay (
+     launch_id TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     body TEXT NOT NULL,
+     PRIMARY KEY (launch_id, seq)
    );`
 ];
