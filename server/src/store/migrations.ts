@@ -242,5 +242,27 @@ export const MIGRATIONS: string[] = [
      seq INTEGER NOT NULL,
      body TEXT NOT NULL,
      PRIMARY KEY (launch_id, seq)
+   );`,
+  // Shared notebooks (domain/shared-notebooks.ts): the records; each version's bytes are an S3 object in Prism's bucket.
+  `CREATE TABLE shared_notebooks (
+     id TEXT PRIMARY KEY,
+     project_id TEXT NOT NULL REFERENCES projects (id),
+     name TEXT NOT NULL,
+     author TEXT NOT NULL,
+     latest_version INTEGER NOT NULL,
+     created_at TEXT NOT NULL,
+     UNIQUE (project_id, name)
+   );
+   CREATE TABLE shared_notebook_versions (
+     notebook_id TEXT NOT NULL REFERENCES shared_notebooks (id),
+     version INTEGER NOT NULL,
+     author TEXT NOT NULL,
+     note TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     sha256 TEXT NOT NULL,
+     bucket TEXT NOT NULL,
+     object_key TEXT NOT NULL,
+     published_at TEXT NOT NULL,
+     PRIMARY KEY (notebook_id, version)
    );`
 ];
