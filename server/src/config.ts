@@ -2,6 +2,7 @@
  * The service's configuration, parsed once from the environment (DESIGN,
  * "Running it"). A bad value stops start-up with a message naming the variable.
  */
+import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -42,7 +43,11 @@ const EnvSchema = z.object({
   /** Benchmark baseline (bench/README.md): nothing the cloud answered is remembered (images, instance types, security group). */
   PRISM_CLOUD_CACHE_OFF: flag,
   PRISM_DATABASE_URL: optionalText,
-  PRISM_REDIS_URL: optionalText,
+  PRISM_REDIS_URL: optionalText.pipe(z.url().refine(v => /^rediss?:/.test(v), 'must be a redis:// or rediss:// URL, for example redis://127.0.0.1:6379').optional()),
+  /** This replica's name in launch leases and logs; default hostname-pid-random (docs/replicas.md). */
+  PRISM_REPLICA_ID: optionalText.pipe(z.string().max(200).optional()),
+  /** How long a replica's claim on a launch (or on the scheduled jobs) lasts unless renewed; renewed at a third of it. */
+  PRISM_LEASE_SECONDS: z.coerce.number().min(1).max(600).default(15),
   PRISM_TOKEN: optionalText,
   /** A small team's users, each with their own token (JSON: [{ user, token, roles }]). */
   PRISM_USERS_FILE: optionalText,
@@ -134,6 +139,9 @@ export interface Config {
   cloudCacheOff: boolean;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** PRISM_REPLICA_ID: who holds a lease (docs/replicas.md). */
+  replicaId: string;
+  leaseMs: number;
   token: string | undefined;
   usersFile: string | undefined;
   reportUrl: string | undefined;
@@ -221,6 +229,8 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cloudCacheOff: e.PRISM_CLOUD_CACHE_OFF,
     databaseUrl: e.PRISM_DATABASE_URL,
     redisUrl: e.PRISM_REDIS_URL,
+    replicaId: e.PRISM_REPLICA_ID ?? `${os.hostname()}-${process.pid}-${crypto.randomBytes(3).toString('hex')}`,
+    leaseMs: e.PRISM_LEASE_SECONDS * 1000,
     token: e.PRISM_TOKEN,
     usersFile: e.PRISM_USERS_FILE && path.resolve(e.PRISM_USERS_FILE),
     reportUrl: e.PRISM_REPORT_URL,

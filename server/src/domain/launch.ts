@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import type { Problem } from '../contract/events';
 import { renderBootstrap } from './bootstrap';
 import { applyAfterLaunch, applyBootReport, type ReadyServices } from './boot-report';
+import type { BootReportRelay } from './boot-report-relay';
 import { BootWatch } from './boot-watch';
 import { checkDeclaredServices } from './health-check';
 import type { Activity } from './idle';
@@ -16,6 +17,7 @@ import { hibernationRootVolumeGiB, hibernationSupport, type HibernationSupport }
 import { archMismatch, bootReportRefused, bootTimeout, templateGone, toProblem } from './launch-problems';
 import { datasetMounts, describeAccess, describeStorage, prepareStorage, type DatasetLookup, type PreparedStorage } from './launch-storage';
 import { launchTags } from './launch-tags';
+import { launchLease, type Lease, type Leases } from './lease';
 import { PrismError } from './errors';
 import type {
   BootReport,
@@ -68,9 +70,18 @@ export interface LaunchDeps {
   attachVolume?: (owner: string, volumeId: string) => Promise<VolumeMount>;
   /** A registered dataset the owner may use (domain/datasets.ts); absent: named datasets cannot be attached. */
   dataset?: DatasetLookup;
+  /** Several replicas (docs/replicas.md): a launch is driven only under its lease; absent: this process drives every launch. */
+  leases?: Leases;
+  /** Boot reports kept until their launch's driver applied them, whichever replica took them (with `leases`). */
+  relay?: BootReportRelay;
 }
 
 class LaunchCancelled extends Error {}
+/** This replica no longer holds the launch's lease: another one drives it now. */
+class LeaseLost extends Error {}
+
+/** How often the driving replica reads the reports other replicas kept for its launches. */
+const RELAY_POLL_MS = 1_000;
 
 /** The image and the root volume a launch settled on, and whether the instance can hibernate. */
 interface SettledMachine {
@@ -83,6 +94,9 @@ export class LaunchRunner {
   private readonly watches = new Map<string, BootWatch>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly cancelled = new Set<string>();
+  private readonly leases = new Map<string, Lease>();
+  /** Per launch driven here, the last kept report already handed to its watch. */
+  private readonly relayed = new Map<string, number>();
   /** Set once the service stops: a launch interrupted then is resumed by the next start, not failed. */
   private stopping = false;
   private readonly reportObjects: ReportObjects;
@@ -98,26 +112,40 @@ export class LaunchRunner {
     });
   }
 
-  /** Drive a recorded launch to ready or failed, in the background. */
-  start(id: string): void {
+  /**
+   * Drive a recorded launch to ready or failed, in the background. With
+   * replicas, only once this one claimed its lease; false when another holds it.
+   */
+  start(id: string): boolean {
     if (this.running.has(id)) {
-      return;
+      return true;
     }
+    if (this.deps.leases && !this.claim(id, this.deps.leases)) {
+      return false;
+    }
+    const relayPoll = this.deps.relay ? setInterval(() => this.readRelayed(id), RELAY_POLL_MS) : undefined;
+    relayPoll?.unref();
     // From the next turn of the event loop: the caller answers (202) before the launch's first cloud call is even built.
     const run = new Promise<void>(resolve => setImmediate(resolve)).then(() => this.drive(id)).finally(() => {
+      clearInterval(relayPoll);
       this.running.delete(id);
       this.watches.get(id)?.close();
       this.watches.delete(id);
       this.cancelled.delete(id);
+      this.relayed.delete(id);
+      this.settleLease(id);
     });
     this.running.set(id, run);
+    return true;
   }
 
-  /** After a crash or restart: pick up every launch that had not settled. */
+  /**
+   * After a crash or restart, and (with replicas) on every sweep: pick up each
+   * launch that had not settled and that no live replica drives. Returns how many this one took.
+   */
   resumeUnfinished(): number {
-    const unfinished = this.deps.store.listUnfinished();
-    unfinished.forEach(record => this.start(record.id));
-    return unfinished.length;
+    const unfinished = this.deps.store.listUnfinished().filter(record => !this.running.has(record.id));
+    return unfinished.filter(record => this.start(record.id)).length;
   }
 
   /** Stop driving a launch (the workstation is being terminated). */
@@ -128,8 +156,11 @@ export class LaunchRunner {
     }
   }
 
+  /** Driven here, or (with replicas) not settled yet, wherever it is driven. */
   isLaunching(id: string): boolean {
-    return this.running.has(id);
+    if (this.running.has(id)) return true;
+    const record = this.deps.leases ? this.deps.store.get(id) : undefined;
+    return record !== undefined && !isSettled(record);
   }
 
   /**
@@ -174,6 +205,10 @@ export class LaunchRunner {
     this.deps.store.update(id, { lastReportSeq: fresh[fresh.length - 1].seq });
     if (isSettled(record)) {
       fresh.forEach(report => applyAfterLaunch(this.deps, record, report));
+    } else if (this.deps.relay) {
+      // Kept until applied, wherever the launch is driven; driven here, what other replicas kept comes first.
+      this.deps.relay.keep(id, fresh);
+      this.readRelayed(id);
     } else {
       const watch = this.watchOf(id);
       fresh.forEach(report => watch.push(report));
@@ -209,11 +244,15 @@ export class LaunchRunner {
       this.deps.logger.info({ workstation: id }, 'workstation ready');
     } catch (error) {
       if (this.stopping) {
-        // The service is stopping: the record stays as it was, for the next start to resume.
+        // The service is stopping: the record stays as it was, for the next start (or another replica) to resume.
         this.deps.logger.info({ workstation: id }, 'launch left for the next start');
         return;
       }
-      if (error instanceof LaunchCancelled || this.cancelled.has(id)) {
+      if (error instanceof LeaseLost || this.leaseLost(id)) {
+        this.deps.logger.warn({ workstation: id }, 'launch left to the replica that holds its lease now');
+        return;
+      }
+      if (error instanceof LaunchCancelled || this.cancelledAnywhere(id)) {
         // The terminate removed the role already, unless the role was still in the making then.
         await this.removeRole(id);
         this.deps.logger.info({ workstation: id }, 'launch cancelled');
@@ -354,7 +393,7 @@ export class LaunchRunner {
       hibernationNote: hibernation.supported ? null : hibernation.reason
     });
     timeline.log(id, `instance ${instance.instanceId} requested`);
-    if (this.cancelled.has(id)) {
+    if (this.cancelledAnywhere(id)) {
       // Terminated while RunInstances was in flight: the terminate could not see this instance yet.
       try {
         await cloud.terminateInstance(instance.instanceId);
@@ -388,6 +427,7 @@ export class LaunchRunner {
           throw bootTimeout(settings.bootTimeoutSeconds);
         }
         const done = applyBootReport(this.deps, id, report);
+        this.deps.relay?.applied(id, report.seq);
         if (done) {
           return done;
         }
@@ -454,10 +494,65 @@ export class LaunchRunner {
   }
 
   private assertLive(id: string): void {
-    if (this.cancelled.has(id)) {
+    if (this.leaseLost(id)) {
+      throw new LeaseLost();
+    }
+    if (this.cancelledAnywhere(id)) {
       throw new LaunchCancelled();
     }
   }
+
+  /** Terminated here, or (with replicas) through another replica, which can only say so in the store. */
+  private cancelledAnywhere(id: string): boolean {
+    return this.cancelled.has(id) || (this.deps.leases !== undefined && this.deps.store.get(id)?.state === 'terminated');
+  }
+
+  private claim(id: string, leases: Leases): boolean {
+    let lease: Lease | null;
+    try {
+      lease = leases.claim(launchLease(id), () => this.watches.get(id)?.close());
+    } catch (error) {
+      // The next sweep tries again.
+      this.deps.logger.warn({ workstation: id, err: error }, 'could not claim the launch');
+      return false;
+    }
+    if (!lease) return false;
+    this.leases.set(id, lease);
+    this.deps.logger.info({ workstation: id, replica: leases.holder }, 'this replica drives the launch');
+    return true;
+  }
+
+  private leaseLost(id: string): boolean {
+    const lease = this.leases.get(id);
+    return lease !== undefined && !lease.held();
+  }
+
+  /** The lease goes back once the launch settled, or was set aside for another replica to resume at once. */
+  private settleLease(id: string): void {
+    const lease = this.leases.get(id);
+    if (!lease) return;
+    this.leases.delete(id);
+    lease.release();
+    const record = this.deps.store.get(id);
+    if (record && isSettled(record)) this.deps.relay?.discard(id);
+  }
+
+  /** Reports kept for a launch driven here, into its watch once each, in the order they were sent. */
+  private readRelayed(id: string): void {
+    if (!this.deps.relay || !this.running.has(id) || this.leaseLost(id)) return;
+    let reports: BootReport[];
+    try {
+      reports = this.deps.relay.pending(id, this.relayed.get(id) ?? 0);
+    } catch (error) {
+      this.deps.logger.warn({ workstation: id, err: error }, 'could not read the kept boot reports; trying again');
+      return;
+    }
+    if (reports.length === 0) return;
+    this.relayed.set(id, reports[reports.length - 1].seq);
+    const watch = this.watchOf(id);
+    reports.forEach(report => watch.push(report));
+  }
+
 
   private record(id: string): WorkstationRecord {
     const record = this.deps.store.get(id);
