@@ -70,6 +70,7 @@ it('has no limits until an admin sets some, and shows them to everyone in the pr
     sizes: null,
     instanceTypes: null,
     workstations: 0,
+    yourWorkstations: 0,
     setBy: null,
     setAt: null
   });
@@ -147,7 +148,8 @@ it('gives exactly two of five simultaneous launches the two places, and refuses 
   expect(ready.map(w => w.phase)).toEqual(['ready', 'ready']);
   expect((await projectWorkstations()).map(w => w.name).sort()).toEqual(accepted.map(w => w.name).sort());
   expect(await projectInstances()).toHaveLength(2);
-  expect(await (await as(CAROL, '/projects/genomics/policy')).json()).toMatchObject({ workstations: 2 });
+  expect(await (await as(CAROL, '/projects/genomics/policy')).json()).toMatchObject({ workstations: 2, yourWorkstations: 0 });
+  expect(await (await as(BOB, '/projects/genomics/policy')).json()).toMatchObject({ workstations: 2, yourWorkstations: 2 });
 
   // Once full, a later launch is refused too, and still nothing more reaches EC2.
   const later = await as(BOB, '/instances', 'POST', { ...SMALL, name: 'later' });

@@ -133,6 +133,8 @@ export interface ProjectPolicy {
   instanceTypes: string[] | null;
   /** The project's workstations that count against `maxWorkstations` now. */
   workstations: number;
+  /** The caller's own among them: what counts against `maxWorkstationsPerMember` for them. */
+  yourWorkstations: number;
   setBy: string | null;
   setAt: string | null;
 }

@@ -60,7 +60,7 @@ export class ProjectPolicies {
 
   getPolicy(user: string, id: string): ProjectPolicy {
     this.deps.projects.require(user, id, 'viewer');
-    return this.view(id);
+    return this.view(id, user);
   }
 
   /** Replaces the whole policy: what the setting leaves out is no longer limited. */
@@ -74,7 +74,7 @@ export class ProjectPolicies {
     this.requireKnown(admin, id, limits);
     this.deps.store.setProjectPolicy(id, { limits, setBy: admin, setAt: this.deps.clock.now().toISOString() });
     this.deps.logger.info({ project: id, by: admin, policy: limits }, 'project policy set');
-    return this.view(id);
+    return this.view(id, admin);
   }
 
   /**
@@ -158,10 +158,12 @@ export class ProjectPolicies {
     return this.deps.projects.admins(project).join(', ');
   }
 
-  private view(id: string): ProjectPolicy {
+  /** `caller`: whose own workstations `yourWorkstations` counts (the launch form shows what is left for them). */
+  private view(id: string, caller: string): ProjectPolicy {
     const stored = this.deps.store.projectPolicy(id);
-    const workstations = this.deps.workstations().filter(r => r.project === id && countsAgainstAllocation(r)).length;
-    return { project: id, ...(stored?.limits ?? NO_LIMITS), workstations, setBy: stored?.setBy ?? null, setAt: stored?.setAt ?? null };
+    const held = this.deps.workstations().filter(r => r.project === id && countsAgainstAllocation(r));
+    const yourWorkstations = held.filter(r => r.owner === caller).length;
+    return { project: id, ...(stored?.limits ?? NO_LIMITS), workstations: held.length, yourWorkstations, setBy: stored?.setBy ?? null, setAt: stored?.setAt ?? null };
   }
 }
 
