@@ -264,5 +264,37 @@ export const MIGRATIONS: string[] = [
      object_key TEXT NOT NULL,
      published_at TEXT NOT NULL,
      PRIMARY KEY (notebook_id, version)
+   );`,
+  // Team SSH keys, project spaces with each member's access point, and the POSIX ids Prism hands out (domain/team-keys.ts, domain/project-space.ts).
+  `CREATE TABLE ssh_keys (
+     fingerprint TEXT PRIMARY KEY,
+     user_name TEXT NOT NULL,
+     key_type TEXT NOT NULL,
+     public_key TEXT NOT NULL,
+     bits INTEGER NOT NULL,
+     key_comment TEXT NOT NULL,
+     added_at TEXT NOT NULL
+   );
+   CREATE INDEX ssh_keys_by_user ON ssh_keys (user_name);
+   CREATE TABLE posix_ids (
+     kind TEXT NOT NULL CHECK (kind IN ('user', 'project')),
+     name TEXT NOT NULL,
+     posix_id INTEGER NOT NULL,
+     PRIMARY KEY (kind, name),
+     UNIQUE (kind, posix_id)
+   );
+   CREATE TABLE project_spaces (
+     project_id TEXT PRIMARY KEY REFERENCES projects (id),
+     space_id TEXT NOT NULL,
+     file_system_id TEXT,
+     created_by TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE project_space_access (
+     project_id TEXT NOT NULL REFERENCES project_spaces (project_id),
+     user_name TEXT NOT NULL,
+     access_point_id TEXT NOT NULL,
+     read_only INTEGER NOT NULL,
+     PRIMARY KEY (project_id, user_name)
    );`
 ];
