@@ -48,6 +48,19 @@ python "$here/seed-datasets.py" "$PRISM_AWS_ENDPOINT"
 if ! command -v prism-server >/dev/null; then
   export PRISM_SERVER_COMMAND="${PRISM_SERVER_COMMAND:-node $root/server/bin/prism-server.js}"
 fi
+# Two more people besides the lab's own user (a Prism admin), for tests of
+# what project members and viewers see (projects.spec.ts): their tokens are
+# the tests' own, and they reach the service at /proxy/<port>/.
+cat >"$work/users.json" <<'USERS'
+[{ "user": "ui-member", "token": "ui-member-token-0123456789" },
+ { "user": "ui-viewer", "token": "ui-viewer-token-0123456789" }]
+USERS
+export PRISM_USERS_FILE="$work/users.json"
+export PRISM_ALLOWED_ORIGINS=http://localhost:8890
+export PRISM_UI_SERVER_COMMAND="${PRISM_SERVER_COMMAND:-prism-server}"
+export PRISM_UI_PORT_FILE="${TMPDIR:-/tmp}/prism-ui-8890.port"
+rm -f "$PRISM_UI_PORT_FILE"
+export PRISM_SERVER_COMMAND="$here/serve-prism.sh"
 
 echo "moto on $PRISM_AWS_ENDPOINT, Prism data in $PRISM_DATA_DIR"
 cd "$here"

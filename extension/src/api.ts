@@ -19,7 +19,15 @@ import type {
   Problem,
   WorkstationEvent
 } from '../../server/src/contract/events';
-import type { Project } from '../../server/src/contract/projects';
+import type {
+  BudgetStatus,
+  CreateProjectRequest,
+  Project,
+  ProjectDetail,
+  ProjectPolicy,
+  ProjectPolicySetting,
+  ProjectRole
+} from '../../server/src/contract/projects';
 import type {
   Dataset,
   DatasetListing,
@@ -146,6 +154,61 @@ export class PrismApi {
   /** The caller's projects, with their role in each. @throws {PrismRequestError} */
   listProjects(): Promise<Project[]> {
     return this.request('projects');
+  }
+
+  /** The project and everyone in it. @throws {PrismRequestError} `PROJECT_NOT_FOUND` unless the caller is in it. */
+  project(id: string): Promise<ProjectDetail> {
+    return this.request(`projects/${encodeURIComponent(id)}`);
+  }
+
+  /** The caller becomes its admin. @throws {PrismRequestError} `PROJECT_EXISTS`, `INVALID_REQUEST` */
+  createProject(body: CreateProjectRequest): Promise<ProjectDetail> {
+    return this.request('projects', { method: 'POST', body: JSON.stringify(body) });
+  }
+
+  /** Add a member or change their role (project admins). @throws {PrismRequestError} `FORBIDDEN`, `LAST_ADMIN` */
+  setProjectMember(id: string, user: string, role: ProjectRole): Promise<ProjectDetail> {
+    return this.request(`projects/${encodeURIComponent(id)}/members/${encodeURIComponent(user)}`, {
+      method: 'PUT',
+      body: JSON.stringify({ role })
+    });
+  }
+
+  /** (project admins) @throws {PrismRequestError} `FORBIDDEN`, `LAST_ADMIN` */
+  async removeProjectMember(id: string, user: string): Promise<void> {
+    await this.request(`projects/${encodeURIComponent(id)}/members/${encodeURIComponent(user)}`, {
+      method: 'DELETE'
+    });
+  }
+
+  /** Allowed templates and sizes, the allocation and how much of it is used. @throws {PrismRequestError} */
+  projectPolicy(id: string): Promise<ProjectPolicy> {
+    return this.request(`projects/${encodeURIComponent(id)}/policy`);
+  }
+
+  /** Replaces the whole policy (project admins). @throws {PrismRequestError} `FORBIDDEN`, `INVALID_REQUEST` */
+  setProjectPolicy(id: string, setting: ProjectPolicySetting): Promise<ProjectPolicy> {
+    return this.request(`projects/${encodeURIComponent(id)}/policy`, {
+      method: 'PUT',
+      body: JSON.stringify(setting)
+    });
+  }
+
+  /** This month's spend against the budget; null when none is set. @throws {PrismRequestError} */
+  async projectBudget(id: string): Promise<BudgetStatus | null> {
+    try {
+      return await this.request(`projects/${encodeURIComponent(id)}/budget`);
+    } catch (reason) {
+      if (reason instanceof PrismRequestError && reason.code === 'BUDGET_NOT_FOUND') {
+        return null;
+      }
+      throw reason;
+    }
+  }
+
+  /** Every workstation of the project, whoever launched it. @throws {PrismRequestError} */
+  projectWorkstations(id: string): Promise<Workstation[]> {
+    return this.request(`instances?${new URLSearchParams({ project: id })}`);
   }
 
   /** @throws {PrismRequestError} */

@@ -11,6 +11,7 @@ import { refreshIcon } from '@jupyterlab/ui-components';
 import { TemplateBuilder } from './builder/TemplateBuilder';
 import { openCatalog } from './catalog/open-catalog';
 import { openCosts } from './costs/open-costs';
+import { openProjects } from './projects/open-projects';
 import { openStorage } from './storage/open-storage';
 import { prismIcon } from './icons';
 import { askSize } from './lifecycle/resize-dialog';
@@ -141,6 +142,13 @@ export function addCommands(
     caption: trans.__('Your volumes and snapshots, what is unused, and what it costs a month'),
     icon: prismIcon,
     execute: () => openStorage(app, model, trans)
+  });
+
+  commands.addCommand(CommandIDs.openProjects, {
+    label: trans.__('Open Prism Projects'),
+    caption: trans.__('Your projects: members and roles, what they allow, budget and workstations'),
+    icon: prismIcon,
+    execute: () => openProjects(app, model, trans)
   });
 
   commands.addCommand(CommandIDs.openMonitoring, {

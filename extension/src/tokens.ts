@@ -67,7 +67,9 @@ export const CommandIDs = {
   /** Pick a ready workstation and attach the selected dataset or volume to it. */
   attachToWorkstation: 'prism:attach-to-workstation',
   /** Open (or bring forward) the audit log: filter, page, export CSV. Offered to Prism admins only. */
-  openAudit: 'prism:open-audit'
+  openAudit: 'prism:open-audit',
+  /** Open (or bring forward) the projects view: members and roles, policy, budget, workstations. */
+  openProjects: 'prism:open-projects'
 } as const;
 
 /** One problem the service found in a template, where the author can fix it. */

@@ -5,6 +5,13 @@ import * as React from 'react';
 import type { LaunchParameterValue } from '../../../server/src/contract/api';
 import type { Arch } from '../../../server/src/contract/events';
 import { ArchPrices } from '../costs/ArchPrices';
+import {
+  allocationLeft,
+  allowedSizes,
+  allowedTemplates,
+  type LaunchProjects
+} from '../projects/launch-projects';
+import { allocationText, allocationUsedUp, ProjectPicker } from '../projects/ProjectPicker';
 import type { LaunchRequest, TemplateSummary } from '../tokens';
 import { formatPrice } from './format';
 import { ParameterFields } from './ParameterFields';
@@ -16,13 +23,15 @@ const PREFERRED_ARCHES: Arch[] = ['arm64', 'x86_64'];
 /**
  * The templates as cards and the choices of a launch. `onLaunch` resolves
  * whether the launch was accepted; the panel shows why when it was not.
+ * In a project, only what its policy allows is offered.
  */
 export function LaunchForm(props: {
   templates: ReadonlyArray<TemplateSummary>;
+  projects: LaunchProjects;
   onLaunch: (request: LaunchRequest) => Promise<boolean>;
   trans: TranslationBundle;
 }): JSX.Element {
-  const { templates, onLaunch, trans } = props;
+  const { templates, projects, onLaunch, trans } = props;
   const [templateName, setTemplateName] = React.useState('');
   const [archChoice, setArch] = React.useState<Arch>('arm64');
   const [sizeChoice, setSize] = React.useState('');
@@ -35,17 +44,35 @@ export function LaunchForm(props: {
   >({});
   const [suffix, setSuffix] = React.useState(newSuffix);
 
+  const project = projects.picked;
+  const policy = project ? projects.policy : null;
+  const offered = allowedTemplates(templates, policy);
+  const picker = (
+    <ProjectPicker
+      choices={projects.choices}
+      picked={project}
+      onPick={id => void projects.pick(id)}
+      trans={trans}
+    />
+  );
   const template =
-    templates.find(t => t.name === templateName) ?? templates[0] ?? null;
+    offered.find(t => t.name === templateName) ?? offered[0] ?? null;
   if (!template) {
-    return (
+    return project ? (
+      <div className="jp-Prism-launchForm">
+        {picker}
+        <div className="jp-Prism-empty">
+          {trans.__('%1 allows none of the templates offered; ask a project admin.', project.name)}
+        </div>
+      </div>
+    ) : (
       <div className="jp-Prism-empty">{trans.__('No templates yet.')}</div>
     );
   }
   const arch = template.arches.includes(archChoice)
     ? archChoice
     : (PREFERRED_ARCHES.find(a => template.arches.includes(a)) ?? 'arm64');
-  const sizes = template.sizes[arch] ?? [];
+  const sizes = allowedSizes(template.sizes[arch] ?? [], policy);
   const size = sizes.some(s => s.name === sizeChoice)
     ? sizeChoice
     : sizes.some(s => s.name === template.defaultSize)
@@ -53,6 +80,31 @@ export function LaunchForm(props: {
       : (sizes[0]?.name ?? '');
   const name = typedName ?? `${template.name}-${suffix}`;
   const parameters = chosenParameters[template.name] ?? {};
+  const allocation = allocationLeft(policy);
+  const blocked = launchBlocked();
+
+  /** Why a launch cannot go now, as the button says it (short) and in full; null when it can. */
+  function launchBlocked(): { label: string; reason: string } | null {
+    if (!project) return null;
+    if (!policy) {
+      return { label: trans.__('Launch'), reason: trans.__("Reading %1's policy…", project.name) };
+    }
+    if (allocation && allocation.left === 0) {
+      return {
+        label: allocation.limit === 'member'
+          ? trans.__('None left for you in %1', project.name)
+          : trans.__('None left in %1', project.name),
+        reason: allocationUsedUp(allocation, project, trans)
+      };
+    }
+    if (!sizes.length) {
+      return {
+        label: trans.__('No size allowed'),
+        reason: trans.__('%1 allows no %2 size of %3; pick another architecture or template.', project.name, arch, template!.title)
+      };
+    }
+    return null;
+  }
 
   const launch = async (): Promise<void> => {
     setLaunching(true);
@@ -63,6 +115,7 @@ export function LaunchForm(props: {
         arch,
         size: size || undefined,
         parameters: Object.keys(parameters).length ? parameters : undefined,
+        project: project?.id,
         datasets: bucket.trim()
           ? [{ s3: { bucket: bucket.trim(), prefix: prefix.trim() || undefined } }]
           : undefined
@@ -84,12 +137,23 @@ export function LaunchForm(props: {
         void launch();
       }}
     >
+      {picker}
+      {project && allocation && (
+        <div className="jp-Prism-allocation" data-left={allocation.left}>
+          {allocationText(allocation, project, trans)}
+        </div>
+      )}
+      {projects.problem && (
+        <div className="jp-Prism-launchBlocked" role="alert">
+          {projects.problem.detail || projects.problem.title} {projects.problem.hint}
+        </div>
+      )}
       <div
         className="jp-Prism-templates"
         role="radiogroup"
         aria-label={trans.__('Template')}
       >
-        {templates.map(t => (
+        {offered.map(t => (
           <TemplateCard
             key={t.name}
             template={t}
@@ -177,13 +241,20 @@ export function LaunchForm(props: {
           />
         </div>
       </fieldset>
+      {blocked && (
+        <div className="jp-Prism-launchBlocked" id="jp-Prism-launchBlocked">
+          {blocked.reason}
+        </div>
+      )}
       <Button
         type="submit"
         className="jp-Prism-launchButton jp-mod-accept"
-        aria-label={trans.__('Launch')}
-        disabled={launching || !name.trim()}
+        aria-label={blocked?.label ?? trans.__('Launch')}
+        aria-describedby={blocked ? 'jp-Prism-launchBlocked' : undefined}
+        title={blocked?.reason}
+        disabled={launching || !name.trim() || blocked !== null}
       >
-        {launching ? trans.__('Launching…') : trans.__('Launch')}
+        {launching ? trans.__('Launching…') : (blocked?.label ?? trans.__('Launch'))}
       </Button>
     </form>
   );

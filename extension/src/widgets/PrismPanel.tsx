@@ -7,9 +7,11 @@ import {
   UseSignal
 } from '@jupyterlab/ui-components';
 import type { CommandRegistry } from '@lumino/commands';
+import type { Message } from '@lumino/messaging';
 import * as React from 'react';
 
 import { problemOf } from '../api';
+import { LaunchProjects } from '../projects/launch-projects';
 import { offerSetupWhenUnreachable } from '../setup/offer-setup';
 import { CommandIDs, IPrismModel, LaunchRequest, Problem } from '../tokens';
 import { LaunchForm } from './LaunchForm';
@@ -27,6 +29,23 @@ export class PrismPanel extends ReactWidget {
     super();
     this.addClass('jp-Prism-panel');
     offerSetupWhenUnreachable(_model, _commands, this);
+    this._projects = new LaunchProjects(_model);
+  }
+
+  dispose(): void {
+    this._projects.dispose();
+    super.dispose();
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    void this._projects.load();
+  }
+
+  /** Coming back from the projects view: a project may have been made or joined. */
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    void this._projects.load();
   }
 
   protected render(): JSX.Element {
@@ -35,6 +54,7 @@ export class PrismPanel extends ReactWidget {
         {() => (
           <PrismView
             model={this._model}
+            projects={this._projects}
             commands={this._commands}
             trans={this._trans}
           />
@@ -42,14 +62,17 @@ export class PrismPanel extends ReactWidget {
       </UseSignal>
     );
   }
+
+  private readonly _projects: LaunchProjects;
 }
 
 function PrismView(props: {
   model: IPrismModel;
+  projects: LaunchProjects;
   commands: CommandRegistry;
   trans: TranslationBundle;
 }): JSX.Element {
-  const { model, commands, trans } = props;
+  const { model, projects, commands, trans } = props;
   const [chosen, setChosen] = React.useState<string | null>(null);
   const [actionProblem, setActionProblem] = React.useState<Problem | null>(null);
 
@@ -113,6 +136,14 @@ function PrismView(props: {
         </Button>
         <Button
           minimal
+          className="jp-Prism-openProjects"
+          title={trans.__('Open Prism Projects')}
+          onClick={() => void commands.execute(CommandIDs.openProjects)}
+        >
+          {trans.__('Projects')}
+        </Button>
+        <Button
+          minimal
           className="jp-Prism-openMonitoring"
           title={trans.__('Open Prism Monitoring')}
           onClick={() => void commands.execute(CommandIDs.openMonitoring)}
@@ -139,7 +170,16 @@ function PrismView(props: {
       </header>
       {model.problem && <ProblemNotice problem={model.problem} trans={trans} />}
       {actionProblem && <ProblemNotice problem={actionProblem} trans={trans} />}
-      <LaunchForm templates={model.templates} onLaunch={launch} trans={trans} />
+      <UseSignal signal={projects.changed}>
+        {() => (
+          <LaunchForm
+            templates={model.templates}
+            projects={projects}
+            onLaunch={launch}
+            trans={trans}
+          />
+        )}
+      </UseSignal>
       {selected && view && (
         <LaunchProgress
           workstation={selected}
