@@ -6,7 +6,8 @@
  * Usage: node -r bench/register.js bench/ui/seed-workstations.ts <dataDir> <count> <owner>
  */
 import path from 'node:path';
-import { SqliteStore } from '../../server/src/store/sqlite-store';
+import { SqliteDatabase } from '../../server/src/store/sqlite-database';
+import { SqlWorkstationStore } from '../../server/src/store/workstation-store';
 
 const [dataDir, countText, owner] = process.argv.slice(2);
 const count = Number(countText);
@@ -14,7 +15,8 @@ if (!dataDir || !Number.isInteger(count) || count < 0 || !owner) {
   console.error('usage: seed-workstations.ts <dataDir> <count> <owner>');
   process.exit(2);
 }
-const store = new SqliteStore(path.join(dataDir, 'prism.sqlite'));
+const database = new SqliteDatabase(path.join(dataDir, 'prism.sqlite'));
+const store = new SqlWorkstationStore(database);
 const at = new Date().toISOString();
 for (let i = 0; i < count; i++) {
   const n = String(i + 1).padStart(4, '0');
@@ -45,4 +47,5 @@ for (let i = 0; i < count; i++) {
     address: null
   });
 }
+database.close();
 console.log(`seeded ${count} workstations for ${owner} in ${dataDir}`);

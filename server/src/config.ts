@@ -42,7 +42,13 @@ const EnvSchema = z.object({
   PRISM_LAUNCH_SEQUENTIAL: flag,
   /** Benchmark baseline (bench/README.md): nothing the cloud answered is remembered (images, instance types, security group). */
   PRISM_CLOUD_CACHE_OFF: flag,
-  PRISM_DATABASE_URL: optionalText,
+  /** PostgreSQL for the store instead of the SQLite file, shared by replicas (docs/replicas.md, "Database"); it holds a password, so it is never logged. */
+  PRISM_DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .refine(v => /^postgres(ql)?:\/\/[^/]/.test(v) && URL.canParse(v), 'must be a postgresql:// URL, for example postgresql://prism:secret@db.internal:5432/prism')
+      .optional()
+  ),
   PRISM_REDIS_URL: optionalText.pipe(z.url().refine(v => /^rediss?:/.test(v), 'must be a redis:// or rediss:// URL, for example redis://127.0.0.1:6379').optional()),
   /** This replica's name in launch leases and logs; default hostname-pid-random (docs/replicas.md). */
   PRISM_REPLICA_ID: optionalText.pipe(z.string().max(200).optional()),

@@ -30,16 +30,17 @@ import { eitherIdentity, loadUsersFile } from './identity/users-file-identity';
 import type { Logger } from './logger';
 import { httpProbe } from './network/http-probe';
 import { cloudNetwork, loopbackNetwork } from './network/workstation-network';
-import { SqliteAuditStore } from './store/sqlite-audit-store';
-import { SqliteCatalogStore } from './store/sqlite-catalog-store';
-import { SqliteMetricsStore } from './store/sqlite-metrics-store';
-import { SqliteProjectStore } from './store/sqlite-project-store';
-import { SqliteSnapshotStore } from './store/sqlite-snapshot-store';
-import { SqliteStore } from './store/sqlite-store';
-import { SqliteTemplateVersions } from './store/sqlite-template-versions';
-import { SqliteVolumeStore } from './store/sqlite-volume-store';
-import { SqliteSyncStore } from './store/sqlite-sync-store';
-import { SqliteDatasetStore } from './store/sqlite-dataset-store';
+import { SqlAuditStore } from './store/audit-store';
+import { SqlCatalogStore } from './store/catalog-store';
+import { SqlMetricsStore } from './store/metrics-store';
+import { openDatabase } from './store/open-database';
+import { SqlProjectStore } from './store/project-store';
+import { SqlSnapshotStore } from './store/snapshot-store';
+import { SqlWorkstationStore } from './store/workstation-store';
+import { SqlTemplateVersions } from './store/template-version-store';
+import { SqlVolumeStore } from './store/volume-store';
+import { SqlSyncStore } from './store/sync-store';
+import { SqlDatasetStore } from './store/dataset-store';
 import { createDatasetObjects } from './aws/dataset-objects';
 import { createTemplateAuthoring } from './templates/template-authoring';
 import { TemplateLibrary } from './templates/template-library';
@@ -80,15 +81,18 @@ export async function startService(configured: Config, logger: Logger): Promise<
   const startChoice = startingChoice(savedAws.read(), process.env, configured.region);
   const config: Config = { ...configured, region: startChoice.region };
   const token = config.token ?? createSessionToken(config.dataDir);
-  const store = new SqliteStore(path.join(config.dataDir, 'prism.sqlite'));
-  const templateVersions = new SqliteTemplateVersions(path.join(config.dataDir, 'prism.sqlite'));
-  const metrics = new SqliteMetricsStore(path.join(config.dataDir, 'prism.sqlite'));
-  const projects = new SqliteProjectStore(path.join(config.dataDir, 'prism.sqlite'));
-  const volumes = new SqliteVolumeStore(path.join(config.dataDir, 'prism.sqlite'));
-  const syncs = new SqliteSyncStore(path.join(config.dataDir, 'prism.sqlite'));
-  const datasets = new SqliteDatasetStore(path.join(config.dataDir, 'prism.sqlite'));
-  const snapshots = new SqliteSnapshotStore(path.join(config.dataDir, 'prism.sqlite'));
-  const audit = new SqliteAuditStore(path.join(config.dataDir, 'prism.sqlite'));
+  // One connection (SQLite file or PostgreSQL) for every store; migrated as it opens.
+  const database = openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'prism.sqlite') });
+  logger.info({ module: 'store', database: database.dialect }, 'store opened');
+  const store = new SqlWorkstationStore(database);
+  const templateVersions = new SqlTemplateVersions(database);
+  const metrics = new SqlMetricsStore(database);
+  const projects = new SqlProjectStore(database);
+  const volumes = new SqlVolumeStore(database);
+  const syncs = new SqlSyncStore(database);
+  const datasets = new SqlDatasetStore(database);
+  const snapshots = new SqlSnapshotStore(database);
+  const audit = new SqlAuditStore(database);
   const catalog = await TemplateLibrary.open(config.templatesDir, templateVersions);
   for (const d of catalog.diagnostics) {
     logger.warn({ module: 'templates', file: d.file, line: d.line, column: d.column, hint: d.hint }, d.message);
@@ -126,8 +130,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
       error => logger.warn({ err: error }, 'could not prepare the boot report bucket; each launch tries again')
     );
   }
-  // Opened after SqliteStore, which migrates the database file they share.
-  const catalogStore = config.catalogUrl ? new SqliteCatalogStore(path.join(config.dataDir, 'prism.sqlite')) : null;
+  const catalogStore = config.catalogUrl ? new SqlCatalogStore(database) : null;
   const community =
     config.catalogUrl && catalogStore
       ? new CommunityCatalog({
@@ -282,16 +285,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
       await backupsStopped;
       aws.destroy();
       pricing?.destroy();
-      catalogStore?.close();
-      templateVersions.close();
-      metrics.close();
-      projects.close();
-      volumes.close();
-      syncs.close();
-      datasets.close();
-      snapshots.close();
-      audit.close();
-      store.close();
+      database.close();
     }
   };
 }

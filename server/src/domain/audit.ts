@@ -28,7 +28,7 @@ export interface AuditFilter {
   before?: number;
 }
 
-/** The append-only log (store/sqlite-audit-store.ts). */
+/** The append-only log (store/audit-store.ts). */
 export interface AuditStore {
   append(entry: NewAuditEntry): void;
   /** Matching entries, newest first, at most `limit`. */

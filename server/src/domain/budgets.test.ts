@@ -8,8 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Workstation } from '../contract/api';
 import type { BudgetEvent } from '../contract/projects';
-import { SqliteProjectStore } from '../store/sqlite-project-store';
-import { SqliteStore } from '../store/sqlite-store';
+import { SqlProjectStore } from '../store/project-store';
+import { SqliteDatabase } from '../store/sqlite-database';
+import { SqlWorkstationStore } from '../store/workstation-store';
 import { Budgets, projectAccess } from './budgets';
 import { PrismError } from './errors';
 import type { Clock } from './ports';
@@ -33,8 +34,9 @@ class ManualClock implements Clock {
 }
 
 let dir: string;
-let store: SqliteStore;
-let projectStore: SqliteProjectStore;
+let database: SqliteDatabase;
+let store: SqlWorkstationStore;
+let projectStore: SqlProjectStore;
 let clock: ManualClock;
 let budgets: Budgets;
 let projects: Projects;
@@ -45,8 +47,9 @@ let timeline: Timeline;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-budgets-'));
   const file = path.join(dir, 'prism.sqlite');
-  store = new SqliteStore(file);
-  projectStore = new SqliteProjectStore(file);
+  database = new SqliteDatabase(file);
+  store = new SqlWorkstationStore(database);
+  projectStore = new SqlProjectStore(database);
   clock = new ManualClock();
   timeline = new Timeline(store, new RecordingSink(), clock);
   projects = new Projects({ store: projectStore, clock, logger: silentLogger() });
@@ -78,8 +81,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  projectStore.close();
-  store.close();
+  database.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SqliteCatalogStore } from '../store/sqlite-catalog-store';
-import { SqliteStore } from '../store/sqlite-store';
+import { SqlCatalogStore } from '../store/catalog-store';
+import { SqliteDatabase } from '../store/sqlite-database';
 import { CATALOG_TTL_MS, CommunityCatalog, type CatalogFile, type CatalogSource } from './catalog';
 import type { Caller, TemplateCatalog } from './ports';
 import type { Template } from './template';
@@ -37,8 +37,8 @@ const indexText = (version: string) =>
   });
 
 let dir: string;
-let workstations: SqliteStore;
-let store: SqliteCatalogStore;
+let database: SqliteDatabase;
+let store: SqlCatalogStore;
 let now: number;
 let published: string;
 let indexReads: number;
@@ -75,8 +75,8 @@ function catalog(): CommunityCatalog {
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-catalog-unit-'));
-  workstations = new SqliteStore(path.join(dir, 'prism.sqlite'));
-  store = new SqliteCatalogStore(path.join(dir, 'prism.sqlite'));
+  database = new SqliteDatabase(path.join(dir, 'prism.sqlite'));
+  store = new SqlCatalogStore(database);
   now = Date.parse('2026-11-27T10:00:00Z');
   published = indexText('1.0.0');
   indexReads = 0;
@@ -85,8 +85,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  store.close();
-  workstations.close();
+  database.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,6 +1,7 @@
 import type { WorkstationRecord } from './ports';
 import { costReport, withStorage } from './costs';
-import { SqliteStore } from '../store/sqlite-store';
+import { SqliteDatabase } from '../store/sqlite-database';
+import { SqlWorkstationStore } from '../store/workstation-store';
 
 const at = (iso: string): Date => new Date(iso);
 
@@ -35,8 +36,8 @@ function record(overrides: Partial<WorkstationRecord> = {}): WorkstationRecord {
   };
 }
 
-function storeWith(records: WorkstationRecord[], states: [string, string, string][]): SqliteStore {
-  const store = new SqliteStore(':memory:');
+function storeWith(records: WorkstationRecord[], states: [string, string, string][]): SqlWorkstationStore {
+  const store = new SqlWorkstationStore(new SqliteDatabase(':memory:'));
   records.forEach(r => store.insert(r));
   states.forEach(([id, state, iso]) =>
     store.appendEvent({ kind: 'state', id, state: state as WorkstationRecord['state'], at: iso })

@@ -8,8 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { IdleEvent } from '../contract/events';
 import type { ProjectIdleSetting } from '../contract/projects';
-import { SqliteProjectStore } from '../store/sqlite-project-store';
-import { SqliteStore } from '../store/sqlite-store';
+import { SqlProjectStore } from '../store/project-store';
+import { SqliteDatabase } from '../store/sqlite-database';
+import { SqlWorkstationStore } from '../store/workstation-store';
 import type { Activity, IdleSetting } from './idle';
 import { IdleWatch, type IdleWatchDeps } from './idle-watch';
 import type { Clock, WorkstationRecord } from './ports';
@@ -65,14 +66,15 @@ async function readyWorkstation(idleSetting?: IdleSetting): Promise<void> {
 }
 
 let projectDir: string | undefined;
-let projectStore: SqliteProjectStore | undefined;
+let projectDatabase: SqliteDatabase | undefined;
 
 /** Launched in project 'genomics' whose admin set `setting`, with IdleWatch wired to the project as app.ts wires it. */
 async function readyInProject(setting: ProjectIdleSetting): Promise<void> {
   projectDir = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-project-idle-'));
   const file = path.join(projectDir, 'prism.sqlite');
-  domain = startDomain({ store: new SqliteStore(file) });
-  projectStore = new SqliteProjectStore(file);
+  projectDatabase = new SqliteDatabase(file);
+  domain = startDomain({ store: new SqlWorkstationStore(projectDatabase) });
+  const projectStore = new SqlProjectStore(projectDatabase);
   const projects = new Projects({ store: projectStore, clock: domain.clock, logger: silentLogger() });
   projects.createProject(OWNER, 'Genomics');
   const rules = new ProjectIdleRules({ projects, store: projectStore, clock: domain.clock, logger: silentLogger() });
@@ -110,9 +112,9 @@ async function until(predicate: () => boolean): Promise<void> {
 }
 
 afterEach(() => {
-  projectStore?.close();
-  projectStore = undefined;
   stopDomains();
+  projectDatabase?.close();
+  projectDatabase = undefined;
   if (projectDir) fs.rmSync(projectDir, { recursive: true, force: true });
   projectDir = undefined;
 });

@@ -7,8 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { MetricsEvent } from '../contract/metrics';
-import { SqliteMetricsStore } from '../store/sqlite-metrics-store';
-import { SqliteStore } from '../store/sqlite-store';
+import { SqlMetricsStore } from '../store/metrics-store';
+import { SqliteDatabase } from '../store/sqlite-database';
+import { SqlWorkstationStore } from '../store/workstation-store';
 import { PrismError } from './errors';
 import type { Activity } from './idle';
 import { MetricsRecorder } from './metrics-recorder';
@@ -43,16 +44,18 @@ const activity = (at: number, rxBytes: number): Activity => ({
 });
 
 let dir: string;
-let store: SqliteStore;
-let metrics: SqliteMetricsStore;
+let database: SqliteDatabase;
+let store: SqlWorkstationStore;
+let metrics: SqlMetricsStore;
 let clock: ManualClock;
 let recorder: MetricsRecorder;
 let sent: { owner: string; event: MetricsEvent }[];
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-metrics-'));
-  store = new SqliteStore(path.join(dir, 'prism.sqlite'));
-  metrics = new SqliteMetricsStore(path.join(dir, 'prism.sqlite'));
+  database = new SqliteDatabase(path.join(dir, 'prism.sqlite'));
+  store = new SqlWorkstationStore(database);
+  metrics = new SqlMetricsStore(database);
   const domain = startDomain({ store });
   // m7g.large at $0.0816/h, running since launch, with a 30 GiB root volume.
   store.insert(workstationRecord({ id: ID, pricePerHour: 0.0816, createdAt: new Date(LAUNCHED).toISOString() }));
@@ -71,8 +74,7 @@ beforeEach(() => {
 
 afterEach(() => {
   stopDomains();
-  metrics.close();
-  store.close();
+  database.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -3,7 +3,8 @@
  * them; adopting one puts it back in its owner's list with its Jupyter token
  * read back from the user data; terminating one stops its cost.
  */
-import { SqliteStore } from '../store/sqlite-store';
+import { SqliteDatabase } from '../store/sqlite-database';
+import { SqlWorkstationStore } from '../store/workstation-store';
 import { Orphans } from './orphans';
 import { reconcileWithCloud } from './reconcile';
 import type { Caller } from './ports';
@@ -19,7 +20,7 @@ async function lostDatabase(): Promise<{ before: Domain; after: Domain; orphans:
   const before = startDomain();
   await launchReady(before);
   await launchReady(before, { name: 'second' });
-  const after = startDomain({ cloud: before.cloud, store: new SqliteStore(':memory:') });
+  const after = startDomain({ cloud: before.cloud, store: new SqlWorkstationStore(new SqliteDatabase(':memory:')) });
   const orphans = new Orphans({ ...after, network, logger: silentLogger(), region: 'us-east-1' });
   return { before, after, orphans };
 }

@@ -217,6 +217,12 @@ export interface WorkstationStore {
   /** Observed seconds per phase, for ETAs. */
   recordPhaseDuration(key: string, phase: string, seconds: number): void;
   typicalPhaseSeconds(key: string): Record<string, number>;
+  /**
+   * Runs `work` (a check and the writes it allows) so that no other service
+   * process on this database runs `name` work in between; when it throws, its
+   * writes are undone.
+   */
+  exclusive<T>(name: string, work: () => T): T;
 }
 
 /** Where the domain gets templates from. */

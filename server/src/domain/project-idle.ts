@@ -15,7 +15,7 @@ export interface StoredProjectIdle {
   setAt: string;
 }
 
-/** Kept with the project (store/sqlite-project-store.ts). */
+/** Kept with the project (store/project-store.ts). */
 export interface ProjectIdleStore {
   projectIdle(id: string): StoredProjectIdle | undefined;
   setProjectIdle(id: string, stored: StoredProjectIdle): void;

@@ -22,7 +22,7 @@ export interface StoredProjectPolicy {
   setAt: string;
 }
 
-/** Kept with the project (store/sqlite-project-store.ts). */
+/** Kept with the project (store/project-store.ts). */
 export interface ProjectPolicyStore {
   projectPolicy(id: string): StoredProjectPolicy | undefined;
   setProjectPolicy(id: string, stored: StoredProjectPolicy): void;
@@ -78,8 +78,9 @@ export class ProjectPolicies {
   }
 
   /**
-   * Before a launch in `project` is recorded. The caller records the launch in
-   * the same synchronous turn, so two launches cannot both fit the last place.
+   * Before a launch in `project` is recorded. The caller checks and records in
+   * one `WorkstationStore.exclusive` turn, so two launches (in one process or in
+   * two replicas) cannot both fit the last place.
    * @throws {PrismError} TEMPLATE_NOT_ALLOWED, SIZE_NOT_ALLOWED (403), ALLOCATION_EXCEEDED (409).
    */
   admitLaunch(owner: string, project: string, launch: PlannedLaunch): void {

@@ -6,8 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ProjectRole } from '../contract/projects';
-import { SqliteProjectStore } from '../store/sqlite-project-store';
-import { SqliteStore } from '../store/sqlite-store';
+import { SqlProjectStore } from '../store/project-store';
+import { SqliteDatabase } from '../store/sqlite-database';
+import { SqlWorkstationStore } from '../store/workstation-store';
 import { Budgets, projectAccess } from './budgets';
 import { Projects } from './projects';
 import {
@@ -25,7 +26,8 @@ import { Workstations } from './workstations';
 
 let dir: string;
 let domain: Domain;
-let projectStore: SqliteProjectStore;
+let database: SqliteDatabase;
+let projectStore: SqlProjectStore;
 let projects: Projects;
 let workstations: Workstations;
 let joined: [string, string, ProjectRole | null][];
@@ -33,8 +35,9 @@ let joined: [string, string, ProjectRole | null][];
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-projects-'));
   const file = path.join(dir, 'prism.sqlite');
-  domain = startDomain({ store: new SqliteStore(file) });
-  projectStore = new SqliteProjectStore(file);
+  database = new SqliteDatabase(file);
+  domain = startDomain({ store: new SqlWorkstationStore(database) });
+  projectStore = new SqlProjectStore(database);
   joined = [];
   const logger = silentLogger();
   projects = new Projects({ store: projectStore, clock: domain.clock, logger, onMembershipChange: (...change) => joined.push(change) });
@@ -68,8 +71,7 @@ beforeEach(() => {
 
 afterEach(() => {
   stopDomains();
-  projectStore.close();
-  domain.store.close();
+  database.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -23,7 +23,7 @@ export interface StoredBudget {
   setAt: string;
 }
 
-/** Projects, their members, budgets and history, kept durably (store/sqlite-project-store.ts). */
+/** Projects, their members, budgets and history, kept durably (store/project-store.ts). */
 export interface ProjectStore {
   /** Inserts the project with `admin` as its first admin; false when the id is taken. */
   createProject(project: ProjectRecord, admin: string): boolean;

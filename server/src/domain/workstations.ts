@@ -74,8 +74,6 @@ export class Workstations {
     const plan = planLaunch(visible, request, store.listByOwner(owner));
     // An unknown dataset, or one the owner may not see, stops the launch before anything is recorded.
     namedDatasets(owner, request.datasets ?? [], this.deps.dataset);
-    // From this check to the insert nothing awaits, so concurrent launches cannot both take the project's last place.
-    if (request.project !== undefined) this.deps.policy?.admitLaunch(owner, request.project, plan);
     const now = clock.now().toISOString();
     const record: WorkstationRecord = {
       id: `ws-${crypto.randomUUID()}`,
@@ -105,7 +103,17 @@ export class Workstations {
       keyPath: null,
       address: null
     };
-    store.insert(record);
+    const { project } = request;
+    if (project === undefined) {
+      store.insert(record);
+    } else {
+      // The allocation's check and the record in one exclusive turn: launches at once, through this
+      // process or another replica on the same database, cannot both take the project's last place.
+      store.exclusive(`project:${project}`, () => {
+        this.deps.policy?.admitLaunch(owner, project, plan);
+        store.insert(record);
+      });
+    }
     timeline.progress(record.id, 'validate', `Launching ${plan.template.title} on ${plan.arch} (${plan.instanceType})…`);
     this.deps.logger.info({ workstation: record.id, owner, template: record.template, arch: record.arch }, 'launch recorded');
     runner.start(record.id);

@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { SqliteStore } from '../store/sqlite-store';
-import { SqliteTemplateVersions } from '../store/sqlite-template-versions';
+import { SqliteDatabase } from '../store/sqlite-database';
+import { SqlTemplateVersions } from '../store/template-version-store';
 import { TemplateLibrary } from './template-library';
 
 const TEMPLATES_DIR = path.resolve(__dirname, '..', '..', '..', 'templates');
@@ -55,17 +55,19 @@ describe('template versions', () => {
   it('keeps a version launchable in the database after its file is removed and the service restarts', async () => {
     const dir = await copyOfTemplates();
     const database = path.join(dir, 'prism.sqlite');
-    const store = new SqliteStore(database);
+    const beforeRestart = new SqliteDatabase(database);
     const file = await addVersion(dir, '1.1.0', t => t.replace('rootVolumeGiB: 30', 'rootVolumeGiB: 50'));
-    const first = await TemplateLibrary.open(dir, new SqliteTemplateVersions(database));
+    const first = await TemplateLibrary.open(dir, new SqlTemplateVersions(beforeRestart));
     expect(first.get('amazon-linux', '1.1.0')?.rootVolumeGiB).toBe(50);
 
     await fs.rm(file);
-    const again = await TemplateLibrary.open(dir, new SqliteTemplateVersions(database));
+    beforeRestart.close();
+    const afterRestart = new SqliteDatabase(database);
+    const again = await TemplateLibrary.open(dir, new SqlTemplateVersions(afterRestart));
     expect(again.get('amazon-linux')?.version).toBe('1.0.0');
     expect(again.get('amazon-linux', '1.1.0')?.rootVolumeGiB).toBe(50);
     expect(again.versions('amazon-linux')).toEqual(['1.0.0', '1.1.0']);
-    store.close();
+    afterRestart.close();
   });
 
   it('reports a version whose file changed without a new version number', async () => {

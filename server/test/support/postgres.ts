@@ -4,6 +4,7 @@
  * failure with a hint, never a skipped suite: CI provides it.
  */
 import crypto from 'node:crypto';
+import { closeNativeClient, loadNativeClient, type NativeClient } from '../../src/store/native-client';
 
 /** The test cluster's maintenance database, as `make test-integration` exports it. */
 export const TEST_DATABASE_URL = process.env.PRISM_TEST_DATABASE_URL ?? 'postgresql://prism:prism@127.0.0.1:5432/postgres';
@@ -14,12 +15,6 @@ export interface TestDatabase {
   name: string;
   /** Drops the database, closing any connection still open to it. */
   drop(): void;
-}
-
-interface SyncClient {
-  connectSync(url: string): void;
-  querySync(sql: string): unknown[];
-  end(): void;
 }
 
 /** Creates `prism_test_<random>` on the test cluster. @throws with a hint when PostgreSQL cannot be reached. */
@@ -35,26 +30,19 @@ export function createTestDatabase(): TestDatabase {
   };
 }
 
-function withMaintenance(work: (client: SyncClient) => void): void {
+function withMaintenance(work: (client: NativeClient) => void): void {
   const client = connect();
   try {
     work(client);
   } finally {
-    client.end();
+    closeNativeClient(client);
   }
 }
 
-function connect(): SyncClient {
+function connect(): NativeClient {
   const where = new URL(TEST_DATABASE_URL);
   where.password = '';
-  let Client: new () => SyncClient;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    Client = require('pg-native') as new () => SyncClient;
-  } catch (error) {
-    throw new Error(`pg-native is not installed (${String(error)}); run \`make setup\`, which installs libpq-dev before npm ci builds it`);
-  }
-  const client = new Client();
+  const client = new (loadNativeClient())();
   try {
     client.connectSync(TEST_DATABASE_URL);
   } catch (error) {

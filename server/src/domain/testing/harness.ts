@@ -1,11 +1,12 @@
 /**
- * The domain wired for unit tests: the real SqliteStore in memory, the real
+ * The domain wired for unit tests: the real workstation store on SQLite in memory, the real
  * Timeline, LaunchRunner and Workstations, the FakeCloud, and small stubs
  * for the other ports. Nothing here listens or touches AWS.
  */
 import type { LaunchRequest } from '../../contract/api';
 import type { LaunchPhase, ProgressEvent, WorkstationEvent } from '../../contract/events';
-import { SqliteStore } from '../../store/sqlite-store';
+import { SqliteDatabase } from '../../store/sqlite-database';
+import { SqlWorkstationStore } from '../../store/workstation-store';
 import { LaunchRunner, type LaunchDeps, type LaunchSettings } from '../launch';
 import type {
   BootReport,
@@ -140,7 +141,7 @@ export const bootedReports = (jupyterPort = 8888): BootReport[] => [
 ];
 
 export interface Domain {
-  store: SqliteStore;
+  store: SqlWorkstationStore;
   cloud: FakeCloud;
   catalog: StubCatalog;
   sink: RecordingSink;
@@ -157,7 +158,7 @@ export interface Domain {
  */
 export function startDomain(
   options: {
-    store?: SqliteStore;
+    store?: SqlWorkstationStore;
     cloud?: FakeCloud;
     catalog?: StubCatalog;
     settings?: Partial<LaunchSettings>;
@@ -165,7 +166,7 @@ export function startDomain(
     onActivity?: LaunchDeps['onActivity'];
   } = {}
 ): Domain {
-  const store = options.store ?? new SqliteStore(':memory:');
+  const store = options.store ?? new SqlWorkstationStore(new SqliteDatabase(':memory:'));
   const cloud = options.cloud ?? new FakeCloud();
   const catalog = options.catalog ?? defaultCatalog();
   const sink = new RecordingSink();

@@ -1,10 +1,7 @@
-/**
- * Named datasets and open uploads on SQLite. It opens the same database file
- * as SqliteStore, which applies the migrations, so it is opened after it.
- */
-import Database from 'better-sqlite3';
+/** Named datasets and open uploads on the SQL seam (SQLite or PostgreSQL). */
 import type { Dataset } from '../contract/datasets';
 import { datasetMountPath, type DatasetStore, type UploadRecord } from '../domain/datasets';
+import type { SqlDatabase } from './sql-database';
 
 interface DatasetRow {
   name: string;
@@ -60,59 +57,40 @@ const toUpload = (row: UploadRow): UploadRecord => ({
   createdAt: row.created_at
 });
 
-export class SqliteDatasetStore implements DatasetStore {
-  private readonly db: Database.Database;
-
-  constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
-  }
+export class SqlDatasetStore implements DatasetStore {
+  constructor(private readonly db: SqlDatabase) {}
 
   insertDataset(dataset: Dataset): boolean {
-    const result = this.db
-      .prepare(
-        `INSERT INTO datasets (name, description, bucket, prefix, read_only, project, registered_by, registered_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING`
-      )
-      .run(
-        dataset.name,
+    const result = this.db.run(`INSERT INTO datasets (name, description, bucket, prefix, read_only, project, registered_by, registered_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING`, dataset.name,
         dataset.description,
         dataset.bucket,
         dataset.prefix,
         dataset.readOnly ? 1 : 0,
         dataset.project,
         dataset.registeredBy,
-        dataset.registeredAt
-      );
-    return result.changes === 1;
+        dataset.registeredAt);
+    return result === 1;
   }
 
   dataset(name: string): Dataset | undefined {
-    const row = this.db.prepare('SELECT * FROM datasets WHERE name = ?').get(name) as DatasetRow | undefined;
+    const row = this.db.get('SELECT * FROM datasets WHERE name = ?', name) as DatasetRow | undefined;
     return row && toDataset(row);
   }
 
   visibleDatasets(projects: string[]): Dataset[] {
     const marks = projects.map(() => '?').join(', ');
-    const rows = this.db
-      .prepare(`SELECT * FROM datasets WHERE project IS NULL${projects.length ? ` OR project IN (${marks})` : ''} ORDER BY name`)
-      .all(...projects) as DatasetRow[];
+    const rows = this.db.all(`SELECT * FROM datasets WHERE project IS NULL${projects.length ? ` OR project IN (${marks})` : ''} ORDER BY name`, ...projects) as DatasetRow[];
     return rows.map(toDataset);
   }
 
   removeDataset(name: string): void {
-    this.db.prepare('DELETE FROM datasets WHERE name = ?').run(name);
+    this.db.run('DELETE FROM datasets WHERE name = ?', name);
   }
 
   insertUpload(upload: UploadRecord): void {
-    this.db
-      .prepare(
-        `INSERT INTO dataset_uploads (id, dataset, path, bucket, s3_key, s3_upload_id, owner, size, part_size, parts, content_type, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-      )
-      .run(
-        upload.id,
+    this.db.run(`INSERT INTO dataset_uploads (id, dataset, path, bucket, s3_key, s3_upload_id, owner, size, part_size, parts, content_type, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, upload.id,
         upload.dataset,
         upload.path,
         upload.bucket,
@@ -123,24 +101,19 @@ export class SqliteDatasetStore implements DatasetStore {
         upload.partSize,
         upload.parts,
         upload.contentType,
-        upload.createdAt
-      );
+        upload.createdAt);
   }
 
   upload(id: string): UploadRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM dataset_uploads WHERE id = ?').get(id) as UploadRow | undefined;
+    const row = this.db.get('SELECT * FROM dataset_uploads WHERE id = ?', id) as UploadRow | undefined;
     return row && toUpload(row);
   }
 
   uploadsOf(dataset: string): UploadRecord[] {
-    return (this.db.prepare('SELECT * FROM dataset_uploads WHERE dataset = ? ORDER BY created_at, id').all(dataset) as UploadRow[]).map(toUpload);
+    return (this.db.all('SELECT * FROM dataset_uploads WHERE dataset = ? ORDER BY created_at, id', dataset) as UploadRow[]).map(toUpload);
   }
 
   removeUpload(id: string): void {
-    this.db.prepare('DELETE FROM dataset_uploads WHERE id = ?').run(id);
-  }
-
-  close(): void {
-    this.db.close();
+    this.db.run('DELETE FROM dataset_uploads WHERE id = ?', id);
   }
 }

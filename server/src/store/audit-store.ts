@@ -1,11 +1,10 @@
 /**
- * The audit log on SQLite: INSERT and SELECT only. It opens the same
- * database file as SqliteStore, which applies the migrations (and with them
- * the triggers that refuse UPDATE and DELETE), so it is opened after it.
+ * The audit log: INSERT and SELECT only. The migrations (both dialects) add
+ * triggers that refuse UPDATE and DELETE, whoever types them.
  */
-import Database from 'better-sqlite3';
 import type { AuditEntry } from '../contract/audit';
 import type { AuditFilter, AuditStore, NewAuditEntry } from '../domain/audit';
+import type { SqlDatabase } from './sql-database';
 
 interface AuditRow {
   seq: number;
@@ -28,21 +27,20 @@ const toEntry = (row: AuditRow): AuditEntry => ({
   address: row.address
 });
 
-export class SqliteAuditStore implements AuditStore {
-  private readonly db: Database.Database;
-  private readonly insert: Database.Statement;
-
-  constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.insert = this.db.prepare(
-      'INSERT INTO audit_log (at, user, action, object, status, code, address) VALUES (?, ?, ?, ?, ?, ?, ?)'
-    );
-  }
+export class SqlAuditStore implements AuditStore {
+  constructor(private readonly db: SqlDatabase) {}
 
   append(entry: NewAuditEntry): void {
-    this.insert.run(entry.at, entry.user, entry.action, entry.object, entry.result.status, entry.result.code, entry.address);
+    this.db.run(
+      'INSERT INTO audit_log (at, "user", action, object, status, code, address) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      entry.at,
+      entry.user,
+      entry.action,
+      entry.object,
+      entry.result.status,
+      entry.result.code,
+      entry.address
+    );
   }
 
   find(filter: AuditFilter, limit: number): AuditEntry[] {
@@ -52,9 +50,11 @@ export class SqliteAuditStore implements AuditStore {
       where.push(clause);
       values.push(...given);
     };
-    if (filter.user !== undefined) when('user = ?', filter.user);
-    if (filter.action !== undefined) when("action LIKE ? ESCAPE '\\'", `%${likeText(filter.action)}%`);
-    if (filter.object !== undefined) when("(object = ? OR object LIKE ? ESCAPE '\\')", filter.object, `${likeText(filter.object)}/%`);
+    // Matched as SQLite always did: without regard to case.
+    const like = this.db.ilike;
+    if (filter.user !== undefined) when('"user" = ?', filter.user);
+    if (filter.action !== undefined) when(`action ${like} ? ESCAPE '\\'`, `%${likeText(filter.action)}%`);
+    if (filter.object !== undefined) when(`(object = ? OR object ${like} ? ESCAPE '\\')`, filter.object, `${likeText(filter.object)}/%`);
     if (filter.from !== undefined) when('at >= ?', filter.from);
     if (filter.to !== undefined) when('at <= ?', filter.to);
     if (filter.status !== undefined) when('status = ?', filter.status);
@@ -62,11 +62,7 @@ export class SqliteAuditStore implements AuditStore {
     if (filter.code !== undefined) when('code = ?', filter.code);
     if (filter.before !== undefined) when('seq < ?', filter.before);
     const sql = `SELECT * FROM audit_log${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...values, limit) as AuditRow[]).map(toEntry);
-  }
-
-  close(): void {
-    this.db.close();
+    return this.db.all<AuditRow>(sql, ...values, limit).map(toEntry);
   }
 }
 

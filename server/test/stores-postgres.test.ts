@@ -1,0 +1,93 @@
+/**
+ * Every store's contract (server/src/store/testing/store-contract.ts) on
+ * PostgreSQL: one database for the suite, a fresh schema per test. Fails with
+ * a hint when PostgreSQL is not running (`make test-services` starts it).
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { PostgresDatabase } from '../src/store/postgres-database';
+import { describeStoreContract } from '../src/store/testing/store-contract';
+import { SqlWorkstationStore } from '../src/store/workstation-store';
+import { createTestDatabase, type TestDatabase } from './support/postgres';
+
+let database: TestDatabase;
+let schemas = 0;
+
+beforeAll(() => {
+  database = createTestDatabase();
+});
+
+afterAll(() => database?.drop());
+
+/** The suite's database with `search_path` set to a schema of its own. */
+function inSchema(schema: string): string {
+  // libpq reads %20, not the + that URLSearchParams would write. No fsync at each commit: a test database.
+  return `${database.url}?options=${encodeURIComponent(`-c search_path=${schema} -c synchronous_commit=off`)}`;
+}
+
+describeStoreContract({
+  dialect: 'postgres',
+  fresh() {
+    const schema = `contract_${++schemas}`;
+    const admin = new PostgresDatabase(database.url);
+    admin.exec(`CREATE SCHEMA ${schema}`);
+    admin.close();
+    return {
+      open: () => new PostgresDatabase(inSchema(schema)),
+      dispose: () => undefined
+    };
+  }
+});
+
+describe('PostgreSQL shared by several service processes', () => {
+  it('applies the migrations once when two processes open the database at the same time', async () => {
+    const url = inSchema('racing');
+    const admin = new PostgresDatabase(database.url);
+    admin.exec('CREATE SCHEMA racing');
+    admin.close();
+    const exits = await Promise.all([0, 1].map(() => runNode(`new (require(${JSON.stringify(storeModule('postgres-database'))}).PostgresDatabase)(${JSON.stringify(url)}).close()`)));
+    expect(exits).toEqual([0, 0]);
+    const db = new PostgresDatabase(url);
+    expect(db.all('SELECT version FROM schema_version')).toEqual([{ version: expect.any(Number) }]);
+    db.close();
+  });
+
+  it('gives events to two appending processes in commit order: a replay from any seq misses none', async () => {
+    const url = inSchema('appending');
+    const admin = new PostgresDatabase(database.url);
+    admin.exec('CREATE SCHEMA appending');
+    new PostgresDatabase(url).close();
+    admin.close();
+    const append = (who: string) =>
+      runNode(
+        `const { PostgresDatabase } = require(${JSON.stringify(storeModule('postgres-database'))});
+         const { SqlWorkstationStore } = require(${JSON.stringify(storeModule('workstation-store'))});
+         const store = new SqlWorkstationStore(new PostgresDatabase(${JSON.stringify(url)}));
+         for (let i = 0; i < 200; i++) store.appendEvent({ kind: 'log', id: '${who}', line: String(i), at: new Date().toISOString() });`
+      );
+    const reader = new SqlWorkstationStore(new PostgresDatabase(url));
+    const seen: number[] = [];
+    const writers = Promise.all([append('ws-a'), append('ws-b')]);
+    let done = false;
+    void writers.then(() => (done = true));
+    // A reader replaying as a reconnecting client does: each time from the last seq it saw.
+    while (!done || seen.length < 400) {
+      const next = reader.eventsSince(seen.at(-1) ?? 0, 1000).map(e => e.seq as number);
+      seen.push(...next);
+      if (done && next.length === 0) break;
+      await new Promise(resolve => setTimeout(resolve, 1));
+    }
+    expect(await writers).toEqual([0, 0]);
+    expect(seen).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
+  });
+});
+
+function storeModule(name: string): string {
+  return path.resolve(__dirname, '..', 'src', 'store', name);
+}
+
+/** Runs `code` in a new Node process with TypeScript sources (as the other processes of a replica set). */
+function runNode(code: string): Promise<number | null> {
+  const child = spawn(process.execPath, ['-r', path.resolve(__dirname, '..', '..', 'bench', 'register.js'), '-e', code], { stdio: ['ignore', 'inherit', 'inherit'] });
+  return new Promise(resolve => child.once('exit', resolve));
+}
