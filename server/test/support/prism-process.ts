@@ -24,11 +24,12 @@ export interface PrismProcess {
 
 /** `env` is laid over the emulator's environment (say, another user's AWS keys); `undefined` unsets a variable. */
 /** `options.logFile`: the service's output (pino's JSON lines) goes there, appended, instead of the test's. */
+/** `options.databaseUrl`: PostgreSQL instead of the data folder's SQLite (support/postgres.ts makes one). */
 export async function spawnPrism(
   motoEndpoint: string,
   dataDir: string,
   env: Record<string, string | undefined> = {},
-  options: { logFile?: string } = {}
+  options: { logFile?: string; databaseUrl?: string } = {}
 ): Promise<PrismProcess> {
   const log = options.logFile === undefined ? 'inherit' : fs.openSync(options.logFile, 'a');
   const port = await freePort();
@@ -44,6 +45,7 @@ export async function spawnPrism(
       PRISM_LOG_LEVEL: 'warn',
       // Tests poll as fast as they like; abuse.test.ts sets the limits it tests.
       ...NO_RATE_LIMITS,
+      ...(options.databaseUrl ? { PRISM_DATABASE_URL: options.databaseUrl } : {}),
       ...env
     },
     stdio: ['ignore', log, log]

@@ -36,8 +36,11 @@ export const NO_RATE_LIMITS: Record<string, string> = {
 
 export const VENV_BIN = path.resolve(__dirname, '..', '..', '..', '.venv', 'bin');
 
-/** `options.moto`: an emulator the test started (say, behind a fault proxy named in `env`); stopped with the service. */
-export async function startPrism(env: Record<string, string> = {}, options: { moto?: Moto } = {}): Promise<TestPrism> {
+/**
+ * `options.moto`: an emulator the test started (say, behind a fault proxy named in `env`); stopped with the service.
+ * `options.databaseUrl`: PostgreSQL instead of the data folder's SQLite (support/postgres.ts makes one).
+ */
+export async function startPrism(env: Record<string, string> = {}, options: { moto?: Moto; databaseUrl?: string } = {}): Promise<TestPrism> {
   const moto = options.moto ?? (await startMoto());
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-test-'));
   // The emulated workstation's Jupyter comes from the project's venv, as in the demo.
@@ -51,6 +54,7 @@ export async function startPrism(env: Record<string, string> = {}, options: { mo
     PRISM_LOG_LEVEL: process.env.PRISM_TEST_LOG_LEVEL ?? 'silent',
     // Tests poll as fast as they like; abuse.test.ts sets the limits it tests.
     ...NO_RATE_LIMITS,
+    ...(options.databaseUrl ? { PRISM_DATABASE_URL: options.databaseUrl } : {}),
     ...env
   });
   Object.assign(process.env, emulatorEnv(moto.endpoint));
