@@ -19,6 +19,7 @@ import type {
   Problem,
   WorkstationEvent
 } from '../../server/src/contract/events';
+import type { SshKey } from '../../server/src/contract/team';
 import type {
   BudgetStatus,
   CreateProjectRequest,
@@ -449,6 +450,21 @@ export class PrismApi {
   /** A new EBS volume from the snapshot, in its workstation's zone. @throws {PrismRequestError} */
   restoreSnapshot(id: string): Promise<RestoredVolume> {
     return this.request(`snapshots/${encodeURIComponent(id)}/restore`, { method: 'POST' });
+  }
+
+  /** The caller's SSH public keys, installed on the workstations they may reach. @throws {PrismRequestError} */
+  sshKeys(): Promise<SshKey[]> {
+    return this.request('me/ssh-keys');
+  }
+
+  /** @throws {PrismRequestError} `SSH_KEY_INVALID` (a private key, a short RSA key, ...), `SSH_KEY_EXISTS`, `SSH_KEY_LIMIT` */
+  addSshKey(publicKey: string): Promise<SshKey> {
+    return this.request('me/ssh-keys', { method: 'POST', body: JSON.stringify({ publicKey }) });
+  }
+
+  /** @throws {PrismRequestError} `SSH_KEY_NOT_FOUND` */
+  async deleteSshKey(fingerprint: string): Promise<void> {
+    await this.request(`me/ssh-keys/${encodeURIComponent(fingerprint)}`, { method: 'DELETE' });
   }
 
   /**

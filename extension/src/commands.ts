@@ -17,6 +17,7 @@ import { prismIcon } from './icons';
 import { askSize } from './lifecycle/resize-dialog';
 import { openMonitoring } from './monitoring/open-monitoring';
 import { openSetup } from './setup/open-setup';
+import { openSshKeys } from './keys/open-ssh-keys';
 import { CommandIDs, IPrismModel } from './tokens';
 import { PrismPanel } from './widgets/PrismPanel';
 
@@ -156,6 +157,13 @@ export function addCommands(
     caption: trans.__('Live graphs of your workstations: CPU, memory, disk, network and cost'),
     icon: prismIcon,
     execute: () => openMonitoring(app, model, trans)
+  });
+
+  commands.addCommand(CommandIDs.openSshKeys, {
+    label: trans.__('Open Prism SSH Keys'),
+    caption: trans.__('Your SSH public keys, installed on every workstation you may reach'),
+    icon: prismIcon,
+    execute: () => openSshKeys(app, model, trans)
   });
 
   commands.addCommand(CommandIDs.setupAws, {

@@ -66,6 +66,7 @@ async function activatePrism(
   palette?.addItem({ command: CommandIDs.openStorage, category });
   palette?.addItem({ command: CommandIDs.openProjects, category });
   palette?.addItem({ command: CommandIDs.openMonitoring, category });
+  palette?.addItem({ command: CommandIDs.openSshKeys, category });
   palette?.addItem({ command: CommandIDs.setupAws, category });
   launcher?.add({ command: CommandIDs.buildTemplate, category, rank: 1 });
   palette?.addItem({ command: CommandIDs.buildTemplate, category });

@@ -68,6 +68,8 @@ export const CommandIDs = {
   attachToWorkstation: 'prism:attach-to-workstation',
   /** Open (or bring forward) the audit log: filter, page, export CSV. Offered to Prism admins only. */
   openAudit: 'prism:open-audit',
+  /** Open (or bring forward) the caller's SSH public keys: add by pasting, list, delete. */
+  openSshKeys: 'prism:open-ssh-keys',
   /** Open (or bring forward) the projects view: members and roles, policy, budget, workstations. */
   openProjects: 'prism:open-projects'
 } as const;

@@ -18,6 +18,8 @@ import { Orphans } from './domain/orphans';
 import { ProjectIdleRules, type ProjectIdleStore } from './domain/project-idle';
 import { ProjectPolicies, type ProjectPolicyStore } from './domain/project-policy';
 import { Projects, type ProjectStore } from './domain/projects';
+import { ProjectSpaces, type ProjectSpaceStore, type SpaceCloud } from './domain/project-space';
+import { TeamKeys, type SshKeyStore } from './domain/team-keys';
 import type {
   BootReportInbox,
   Clock,
@@ -67,6 +69,8 @@ import { orphansRouter } from './http/routes/orphans';
 import { projectIdleRouter } from './http/routes/project-idle';
 import { projectPolicyRouter } from './http/routes/project-policy';
 import { projectsRouter } from './http/routes/projects';
+import { projectSpaceRouter } from './http/routes/project-space';
+import { teamKeysRouter } from './http/routes/team-keys';
 import { keepRunningRouter } from './http/routes/keep-running';
 import { callerRouter, healthRouter } from './http/routes/service';
 import { templatesRouter } from './http/routes/templates';
@@ -109,6 +113,8 @@ export interface AppDeps {
   datasets?: DatasetPorts;
   /** Snapshots, restores and EFS backups; absent where a harness has none (then /snapshots and /storage are off). */
   storage?: StoragePorts;
+  /** Team SSH keys and project spaces; absent where a harness has none (then /me/ssh-keys and /projects/:id/space are off). */
+  team?: { store: SshKeyStore & ProjectSpaceStore; accessPoints: Pick<SpaceCloud, 'ensureSpaceAccessPoint' | 'deleteAccessPoint'> };
   cloud: Cloud;
   catalog: VersionedTemplateCatalog;
   /** The community catalog; null (or absent) when PRISM_CATALOG_URL is not set. */
@@ -195,6 +201,8 @@ export function createApp(deps: AppDeps): PrismApp {
   let attachments: Attachments | undefined;
   let syncs: Syncs | undefined;
   let datasets: DatasetServices | undefined;
+  let teamKeys: TeamKeys | undefined;
+  let spaces: ProjectSpaces | undefined;
   const datasetLookup = deps.datasets ? (user: string, name: string) => (datasets as DatasetServices).datasets.namedDataset(user, name) : undefined;
   const runner = new LaunchRunner({
     store: deps.store,
@@ -207,6 +215,7 @@ export function createApp(deps: AppDeps): PrismApp {
     logger: logger.child({ module: 'launch' }),
     settings: deps.launch,
     attachVolume: deps.volumes ? (owner, id) => (volumes as Volumes).attachVolume(owner, id) : undefined,
+    projectSpace: deps.team ? record => (spaces as ProjectSpaces).launchMount(record) : undefined,
     dataset: datasetLookup,
     onActivity: (id, activity) => {
       void idle?.observe(id, activity);
@@ -217,11 +226,17 @@ export function createApp(deps: AppDeps): PrismApp {
       if (report.sync) syncs?.applyResult(id, report.sync);
     }
   });
+  const followRooms = followMembership(() => io);
   const projects = new Projects({
     store: deps.projects,
     clock: deps.clock,
     logger: logger.child({ module: 'projects' }),
-    onMembershipChange: followMembership(() => io)
+    onMembershipChange: (project, user, role) => {
+      followRooms(project, user, role);
+      // Their keys join or leave the project's workstations at the agents' next round; their access point follows now.
+      void attachments?.publishRunning();
+      void spaces?.followMembers(project).catch(error => logger.warn({ project, user, err: error }, 'could not bring the project space in line with its members'));
+    }
   });
   const budgets: Budgets = new Budgets({
     projects,
@@ -306,6 +321,31 @@ export function createApp(deps: AppDeps): PrismApp {
       })
     : undefined;
 
+  if (deps.team) {
+    teamKeys = new TeamKeys({
+      store: deps.team.store,
+      members: project => deps.projects.members(project),
+      clock: deps.clock,
+      logger: logger.child({ module: 'team-keys' }),
+      onChange: () => void attachments?.publishRunning()
+    });
+    spaces = new ProjectSpaces({
+      store: deps.team.store,
+      cloud: {
+        createFileSystem: spec => deps.cloud.createFileSystem(spec),
+        ensureMountTargets: id => deps.cloud.ensureMountTargets(id),
+        deleteFileSystem: id => deps.cloud.deleteFileSystem(id),
+        ...deps.team.accessPoints
+      },
+      projects: { require: (user, project, needed) => projects.require(user, project, needed), members: project => deps.projects.members(project) },
+      workstations: () => deps.store.listAll(),
+      clock: deps.clock,
+      logger: logger.child({ module: 'project-space' }),
+      onChange: () => void attachments?.publishRunning()
+    });
+  }
+  const keysOfTeam = teamKeys;
+  const spaceMounts = spaces;
   const mountedVolumes = volumes;
   attachments = new Attachments({
     store: deps.store,
@@ -321,6 +361,8 @@ export function createApp(deps: AppDeps): PrismApp {
       io?.to(rooms).emit('instance:updated', { kind: 'updated', id: record.id, workstation: toWorkstation(record), at: deps.clock.now().toISOString() });
     },
     syncOrders: id => syncs?.ordersFor(id) ?? [],
+    authorizedKeys: keysOfTeam ? record => keysOfTeam.authorizedKeys(record) : undefined,
+    projectMounts: spaceMounts ? record => spaceMounts.projectMounts(record) : undefined,
     clock: deps.clock,
     logger: logger.child({ module: 'attachments' })
   });
@@ -387,6 +429,10 @@ export function createApp(deps: AppDeps): PrismApp {
   api.use(keysRouter(new OwnerKeys({ cloud: deps.cloud, store: deps.store })));
   api.use(costsRouter(async user => (storage ? withStorage(workstations.costsOf(user), await storage.storage.costsOf(user)) : workstations.costsOf(user))));
   api.use(projectsRouter(projects, budgets));
+  if (teamKeys && spaces) {
+    api.use(teamKeysRouter(teamKeys));
+    api.use(projectSpaceRouter(spaces));
+  }
   api.use(projectIdleRouter(projectIdle));
   api.use(projectPolicyRouter(projectPolicies));
   api.use(budgetsRouter(budgets));

@@ -41,6 +41,8 @@ import { SqlTemplateVersions } from './store/template-version-store';
 import { SqlVolumeStore } from './store/volume-store';
 import { SqlSyncStore } from './store/sync-store';
 import { SqlDatasetStore } from './store/dataset-store';
+import { SqlTeamStore } from './store/team-store';
+import { createSpaceAccessPoints } from './aws/project-space';
 import { createDatasetObjects } from './aws/dataset-objects';
 import { createTemplateAuthoring } from './templates/template-authoring';
 import { TemplateLibrary } from './templates/template-library';
@@ -156,6 +158,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
     syncs,
     datasets: { store: datasets, objects: createDatasetObjects(() => aws.clients()) },
     storage: { store: snapshots, snapshots: aws.snapshots, backups: aws.backups },
+    team: { store: new SqlTeamStore(database), accessPoints: createSpaceAccessPoints(() => aws.clients(), logger.child({ module: 'aws' })) },
     audit,
     trustProxy: config.trustProxy,
     cloud,

@@ -152,6 +152,14 @@ function PrismView(props: {
         </Button>
         <Button
           minimal
+          className="jp-Prism-openSshKeys"
+          title={trans.__('Open Prism SSH Keys')}
+          onClick={() => void commands.execute(CommandIDs.openSshKeys)}
+        >
+          {trans.__('SSH keys')}
+        </Button>
+        <Button
+          minimal
           className="jp-Prism-awsAccount"
           title={trans.__('Set Up AWS for Prism…')}
           onClick={() => void commands.execute(CommandIDs.setupAws)}

@@ -10,7 +10,7 @@ import { normalPrefix } from './bootstrap-steps';
 import { PrismError, notFound } from './errors';
 import type { LaunchSettings } from './launch';
 import { s3Mounts } from './launch-storage';
-import type { AgentMountStatus, DesiredState, MountSpec, SyncOrder } from './mount-spec';
+import type { AgentMountStatus, AuthorizedKey, DesiredState, MountSpec, SyncOrder } from './mount-spec';
 import type { BootReportInbox, Clock, Cloud, DomainLogger, WorkstationRecord, WorkstationStore } from './ports';
 import type { Timeline } from './timeline';
 import type { VolumeMount } from './volumes';
@@ -42,6 +42,10 @@ export interface AttachmentsDeps {
   publish: (record: WorkstationRecord) => void;
   /** The sync runs the workstation's agent should do (domain/sync.ts). */
   syncOrders: (id: string) => SyncOrder[];
+  /** The team keys its agent keeps in authorized_keys (domain/team-keys.ts); absent: the agent leaves the file alone. */
+  authorizedKeys?: (record: WorkstationRecord) => AuthorizedKey[];
+  /** Its project's shared space through its owner's access point, while the owner is in the project (domain/project-space.ts). */
+  projectMounts?: (record: WorkstationRecord) => MountSpec[];
   clock: Clock;
   logger: DomainLogger;
 }
@@ -128,7 +132,13 @@ export class Attachments {
     const record = this.deps.store.get(id);
     if (!record || record.state !== 'running' || record.phase !== 'ready') return null;
     const mounts = await this.serialized(id, () => this.specsOf(this.deps.store.get(id) as WorkstationRecord));
-    return { mounts, syncs: this.deps.syncOrders(id) };
+    const space = this.deps.projectMounts?.(record) ?? [];
+    const keys = this.deps.authorizedKeys?.(record);
+    return {
+      mounts: [...mounts.filter(m => !space.some(s => s.path === m.path)), ...space],
+      syncs: this.deps.syncOrders(id),
+      ...(keys && { authorizedKeys: keys })
+    };
   }
 
   /** The mounts a workstation's agent keeps, resolved (launch-time ones on first use). */

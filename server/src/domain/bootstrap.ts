@@ -236,7 +236,13 @@ mount_dataset() {
   if [[ $DRY_RUN == 1 ]]; then check_emulated_bucket "$bucket" "$prefix" || return 1; fi
   run mount-s3 "${'${options[@]}'}" "$bucket" "$mount_point" || { log_line "could not mount s3://$bucket/$prefix at $4"; return 1; }
   emulated_mount "$mount_point"
+  boot_mounted "$4"
   log_line "mounted s3://$bucket/$prefix at $4 ($access)"
+}
+
+# The agent learns these before its first round, so one no longer wanted by then is unmounted.
+boot_mounted() {
+  printf '%s\n' "$1" >> "$STATE_DIR/boot-mounts"
 }
 
 # A dry run mounts nothing, so it checks what mount-s3 checks first: that the prefix can be
@@ -260,6 +266,7 @@ mount_volume() {
   mkdir -p "$mount_point"
   run mount -t efs -o "tls,accesspoint=$access_point" "$file_system:/" "$mount_point"
   emulated_mount "$mount_point"
+  boot_mounted "$3"
   log_line "mounted $file_system (access point $access_point) at $3"
 }
 

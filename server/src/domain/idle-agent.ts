@@ -106,6 +106,8 @@ JOB_CPU_PERCENT = 5
 DESIRED_PREFIX = "${DESIRED_PREFIX}"
 EMULATED_MOUNT_MARKER = "${EMULATED_MOUNT_MARKER}"
 SYNC_TIMEOUT_SECONDS = 6 * 3600
+KEYS_BEGIN = "# BEGIN Prism team keys (kept by the Prism agent: add your own lines outside this block)"
+KEYS_END = "# END Prism team keys"
 
 
 def jupyter(path):
@@ -341,7 +343,8 @@ def mount_command(spec):
         command += ["--prefix", s3["prefix"]] if s3["prefix"] else []
         return command + [s3["bucket"], spec["path"]]
     efs = spec["efs"]
-    return ["mount", "-t", "efs", "-o", "tls,accesspoint=" + efs["accessPointId"], efs["fileSystemId"] + ":/", spec["path"]]
+    options = "tls,accesspoint=" + efs["accessPointId"] + (",ro" if efs.get("readOnly") else "")
+    return ["mount", "-t", "efs", "-o", options, efs["fileSystemId"] + ":/", spec["path"]]
 
 
 def mount(spec):
@@ -367,9 +370,26 @@ def unmount(path):
         subprocess.run(["umount", path], capture_output=True, timeout=120)
 
 
+def via(spec):
+    """What a mount goes through; the same path through something else is another mount."""
+    return json.dumps(spec.get("efs") or spec.get("s3"), sort_keys=True)
+
+
+def known_mounts():
+    """What the agent mounted; before its first round, what the bootstrap mounted (status not yet reported)."""
+    known = load("mounts.json", None)
+    if known is not None:
+        return known
+    try:
+        with open(os.path.join(CONF["STATE_DIR"], "boot-mounts")) as f:
+            return {line.strip(): {"status": None, "reason": None} for line in f if line.strip()}
+    except OSError:
+        return {}
+
+
 def keep_mounts(desired):
     """Mounts what is missing or dropped, unmounts what was detached; reports when anything changed."""
-    known, lines = load("mounts.json", {}), []
+    known, lines = known_mounts(), []
     wanted = {spec["path"]: spec for spec in desired}
     for path in [p for p in known if p not in wanted]:
         if mounted(path):
@@ -380,16 +400,20 @@ def keep_mounts(desired):
     for path, spec in wanted.items():
         before = known.get(path, {})
         reason = None
+        # Another access point at the same path (a project role changed): mount it anew.
+        moved = before.get("via") not in (None, via(spec))
+        if moved and mounted(path):
+            unmount(path)
         if not mounted(path):
             reason = mount(spec)
             if reason is None:
-                dropped = before.get("status") == "mounted"
+                dropped = before.get("status") == "mounted" and not moved
                 lines.append("re-mounted %s: it had dropped" % path if dropped else "mounted %s at %s" % (spec["source"], path))
             elif reason != before.get("reason"):
                 lines.append("could not mount %s at %s: %s" % (spec["source"], path, reason))
         now_known = {"status": "failed" if reason else "mounted", "reason": reason}
         changed = changed or now_known != {"status": before.get("status"), "reason": before.get("reason")} or bool(lines)
-        known[path] = now_known
+        known[path] = dict(now_known, via=via(spec))
     save("mounts.json", known)
     if changed:
         at = now()
@@ -399,6 +423,50 @@ def keep_mounts(desired):
         if lines:
             report["line"] = "\n".join(lines)
         send(report)
+
+
+def authorized_keys_file():
+    """The login user's authorized_keys, and their uid and gid (none in a dry run: the sandbox is this user's)."""
+    user = CONF.get("WORKSTATION_USER", "")
+    try:
+        entry = pwd.getpwnam(user)
+        home, ids = entry.pw_dir, (entry.pw_uid, entry.pw_gid)
+    except KeyError:
+        home, ids = "/home/" + user, None
+    if DRY_RUN:
+        home, ids = "/home/" + user, None
+    return local(os.path.join(home, ".ssh", "authorized_keys")), ids
+
+
+def keep_keys(keys):
+    """The team's block in authorized_keys, as the service lists it; lines outside it (the owner's key pair) stay."""
+    path, ids = authorized_keys_file()
+    try:
+        with open(path) as f:
+            current = f.read().splitlines()
+    except FileNotFoundError:
+        current = []
+    outside, inside = [], False
+    for line in current:
+        if line in (KEYS_BEGIN, KEYS_END):
+            inside = line == KEYS_BEGIN
+        elif not inside:
+            outside.append(line)
+    lines = [k["line"] for k in keys]
+    wanted = outside + ([KEYS_BEGIN] + lines + [KEYS_END] if lines else [])
+    if wanted == current:
+        return
+    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+    with open(path + ".prism", "w") as f:
+        f.write("".join(line + "\n" for line in wanted))
+    os.chmod(path + ".prism", 0o600)
+    if ids:
+        os.chown(os.path.dirname(path), *ids)
+        os.chown(path + ".prism", *ids)
+    os.replace(path + ".prism", path)
+    people = sorted({k["user"] for k in keys})
+    said = "%d key%s of %s" % (len(lines), "" if len(lines) == 1 else "s", ", ".join(people)) if lines else "none"
+    send({"seq": next_seq(), "type": "log", "line": "team keys in authorized_keys: " + said})
 
 
 def copied(output, source, destination):
@@ -479,6 +547,12 @@ def main():
                     work(desired.get(part) or [])
             except Exception as error:  # A mount or a sync that fails is reported; this is for what is not.
                 print("prism-agent: %s: %s" % (part, error), file=sys.stderr, flush=True)
+        try:
+            # Absent: a service without team keys, which leaves the file as it is.
+            if desired and "authorizedKeys" in desired:
+                keep_keys(desired["authorizedKeys"])
+        except Exception as error:  # The next round tries again.
+            print("prism-agent: team keys: %s" % error, file=sys.stderr, flush=True)
 
 
 main()`;

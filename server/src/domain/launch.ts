@@ -68,6 +68,8 @@ export interface LaunchDeps {
   onStorageReport?: (id: string, report: BootReport) => void;
   /** The owner's access point on an EFS volume (domain/volumes.ts); absent: EFS volumes cannot be attached. */
   attachVolume?: (owner: string, volumeId: string) => Promise<VolumeMount>;
+  /** The project's shared space through the owner's access point (domain/project-space.ts); null when there is none. */
+  projectSpace?: (record: WorkstationRecord) => Promise<VolumeMount | null>;
   /** A registered dataset the owner may use (domain/datasets.ts); absent: named datasets cannot be attached. */
   dataset?: DatasetLookup;
   /** Several replicas (docs/replicas.md): a launch is driven only under its lease; absent: this process drives every launch. */
@@ -304,8 +306,13 @@ export class LaunchRunner {
     return this.runWorkstation(record, template, machine, { securityGroupId, key, volumes: mounts, ...prepared });
   }
 
-  /** Each attached EFS volume through the owner's own access point, made on first attach. */
+  /** The project's space, then each attached EFS volume: each through the owner's own access point, made on first attach. */
   private async attachVolumes(record: WorkstationRecord): Promise<VolumeMount[]> {
+    const space = (await this.deps.projectSpace?.(record)) ?? null;
+    return [...(space ? [space] : []), ...(await this.attachOwnVolumes(record))];
+  }
+
+  private async attachOwnVolumes(record: WorkstationRecord): Promise<VolumeMount[]> {
     const ids = record.datasets.flatMap(d => (d.efs ? [d.efs.volume] : []));
     if (ids.length === 0) return [];
     const attach = this.deps.attachVolume;

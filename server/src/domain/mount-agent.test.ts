@@ -113,6 +113,19 @@ return rounds`) as Report[][];
     expect(sent[0].line).toBeUndefined();
   });
 
+  it('unmounts a mount the bootstrap made that is no longer wanted at its first round, and reports the one still wanted', () => {
+    for (const mountPath of ['/project', '/mnt/efs/shared']) {
+      fs.mkdirSync(path.join(dir, 'root', mountPath), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'root', mountPath, EMULATED_MOUNT_MARKER), '');
+    }
+    fs.writeFileSync(path.join(dir, 'state', 'boot-mounts'), '/mnt/efs/shared\n/project\n');
+    const sent = agent(`keep_mounts(${py([VOLUME])})\nreturn SENT`) as Report[];
+    expect(sent).toHaveLength(1);
+    expect(sent[0].line).toBe('unmounted /project: it was detached');
+    expect(sent[0].mounts).toEqual([expect.objectContaining({ path: '/mnt/efs/shared', status: 'mounted' })]);
+    expect(fs.existsSync(path.join(dir, 'root', 'project', EMULATED_MOUNT_MARKER))).toBe(false);
+  });
+
   it('mounts as the bootstrap does: Mountpoint read-only under the prefix as the workstation user, EFS through the access point with TLS', () => {
     const commands = agent(`return [mount_command(s) for s in ${py([DATASET, { ...DATASET, s3: { bucket: 'scratch', prefix: '', readOnly: false } }, VOLUME])}]`, false);
     const uid = String(process.getuid?.());
@@ -170,5 +183,55 @@ return sync({"run": "run-9", "source": "s3://gone/", "destination": "/mnt/efs/w/
 shutil.which = lambda name: None
 return sync({"run": "run-3", "source": "s3://lab/raw/", "destination": "/mnt/efs/w/in"})`);
     expect(result).toEqual({ run: 'run-3', status: 'failed', files: [], reason: 'the AWS CLI is not installed on this workstation' });
+  });
+});
+
+describe('the agent keeping a project space', () => {
+  it('mounts a viewer’s access point read-only, and mounts anew when the access point at a path changes', () => {
+    const readOnly: MountSpec = { ...VOLUME, efs: { fileSystemId: 'fs-0c2d', accessPointId: 'fsap-viewer', readOnly: true } };
+    const result = agent(`
+keep_mounts(${py([VOLUME])})
+SENT.clear()
+keep_mounts(${py([readOnly])})
+return {"command": mount_command(${py(readOnly)}), "sent": SENT, "known": load("mounts.json", {})}`) as { command: string[]; sent: Report[]; known: Record<string, { via: string }> };
+    expect(result.command).toEqual(['mount', '-t', 'efs', '-o', 'tls,accesspoint=fsap-viewer,ro', 'fs-0c2d:/', '/mnt/efs/shared']);
+    expect(result.sent).toHaveLength(1);
+    expect(result.sent[0].line).toBe('mounted vol-0a1b at /mnt/efs/shared');
+    expect(JSON.parse(result.known['/mnt/efs/shared'].via)).toMatchObject({ accessPointId: 'fsap-viewer' });
+  });
+});
+
+describe('the agent keeping team keys', () => {
+  const keysFile = (): string => path.join(dir, 'root', 'home', 'nobody-here', '.ssh', 'authorized_keys');
+  const ALICE = { user: 'alice', fingerprint: 'SHA256:a', line: 'ssh-ed25519 AAAAalice prism:alice' };
+  const BOB = { user: 'bob', fingerprint: 'SHA256:b', line: 'ssh-ed25519 AAAAbob prism:bob' };
+
+  it('writes the team’s block beside the owner’s key pair, says so once, and takes a removed key out', () => {
+    fs.mkdirSync(path.dirname(keysFile()), { recursive: true });
+    fs.writeFileSync(keysFile(), 'ssh-rsa AAAAowner prism-alice\n');
+    const sent = agent(`
+keep_keys(${py([ALICE, BOB])})
+first = open(local("/home/nobody-here/.ssh/authorized_keys")).read()
+keep_keys(${py([ALICE, BOB])})
+keep_keys(${py([ALICE])})
+return {"first": first, "sent": [r["line"] for r in SENT]}`) as { first: string; sent: string[] };
+    expect(sent.first.split('\n')).toEqual([
+      'ssh-rsa AAAAowner prism-alice',
+      expect.stringMatching(/^# BEGIN Prism team keys/),
+      ALICE.line,
+      BOB.line,
+      '# END Prism team keys',
+      ''
+    ]);
+    expect(sent.sent).toEqual(['team keys in authorized_keys: 2 keys of alice, bob', 'team keys in authorized_keys: 1 key of alice']);
+    expect(fs.readFileSync(keysFile(), 'utf8')).toBe(`ssh-rsa AAAAowner prism-alice\n# BEGIN Prism team keys (kept by the Prism agent: add your own lines outside this block)\n${ALICE.line}\n# END Prism team keys\n`);
+    expect(fs.statSync(keysFile()).mode & 0o777).toBe(0o600);
+  });
+
+  it('leaves no block and the owner’s lines alone when nobody has a key', () => {
+    fs.mkdirSync(path.dirname(keysFile()), { recursive: true });
+    fs.writeFileSync(keysFile(), `ssh-rsa AAAAowner prism-alice\n# BEGIN Prism team keys (kept by the Prism agent: add your own lines outside this block)\n${BOB.line}\n# END Prism team keys\nssh-ed25519 AAAAmine added-by-hand\n`);
+    agent('keep_keys([])\nreturn None');
+    expect(fs.readFileSync(keysFile(), 'utf8')).toBe('ssh-rsa AAAAowner prism-alice\nssh-ed25519 AAAAmine added-by-hand\n');
   });
 });

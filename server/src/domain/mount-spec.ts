@@ -16,7 +16,7 @@ export interface MountSpec {
   /** `s3://bucket/prefix` or the volume id, as the API shows it. */
   source: string;
   s3?: { bucket: string; prefix: string; readOnly: boolean };
-  efs?: { fileSystemId: string; accessPointId: string };
+  efs?: { fileSystemId: string; accessPointId: string; readOnly?: boolean };
 }
 
 /** One sync run for the agent: copy `source` into `destination` (a folder on a mounted volume). */
@@ -26,9 +26,19 @@ export interface SyncOrder {
   destination: string;
 }
 
+/** One team key for the agent's block in the login user's authorized_keys (domain/team-keys.ts). */
+export interface AuthorizedKey {
+  user: string;
+  fingerprint: string;
+  /** `type key prism:<user>`, one authorized_keys line. */
+  line: string;
+}
+
 export interface DesiredState {
   mounts: MountSpec[];
   syncs: SyncOrder[];
+  /** Absent from a service without team keys: the agent then leaves the file as it is. */
+  authorizedKeys?: AuthorizedKey[];
 }
 
 /** A `mounts` report: the agent's view of each desired mount. */

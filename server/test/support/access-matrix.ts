@@ -265,6 +265,22 @@ export const MATRIX: MatrixRow[] = [
     probe: { path: () => '/keys/private' },
     cells: signedIn(200)
   },
+  { route: 'GET /me/ssh-keys', probe: { path: () => '/me/ssh-keys' }, cells: signedIn(200) },
+  {
+    route: 'POST /me/ssh-keys',
+    probe: {
+      path: () => '/me/ssh-keys',
+      body: () => ({ publicKey: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----' }),
+      why: 'a private key (422 SSH_KEY_INVALID), refused after sign-in and before anything is kept'
+    },
+    cells: signedIn({ allowed: 201, probe: 422 })
+  },
+  {
+    route: 'DELETE /me/ssh-keys/:fingerprint',
+    probe: { path: () => `/me/ssh-keys/${encodeURIComponent('SHA256:no-such-key')}`, why: 'a fingerprint the caller has no key with (404 SSH_KEY_NOT_FOUND): each person only ever reaches their own keys' },
+    cells: signedIn({ allowed: 204, probe: 404 })
+  },
+  { route: 'GET /users/:user/ssh-keys', probe: { path: () => '/users/someone/ssh-keys' }, cells: adminsOnly(200) },
 
   { route: 'GET /orphans', probe: { path: () => '/orphans' }, cells: adminsOnly(200) },
   {
@@ -315,6 +331,14 @@ export const MATRIX: MatrixRow[] = [
     route: 'PUT /projects/:id/policy',
     probe: { path: f => `/projects/${f.project}/policy`, body: () => ({ maxWorkstationsPerMember: 50 }) },
     cells: projectAdmins(200)
+  },
+  // The project admin's probe makes the space (EFS on moto); the next rows find it there.
+  { route: 'POST /projects/:id/space', probe: { path: f => `/projects/${f.project}/space` }, cells: projectAdmins(201) },
+  { route: 'GET /projects/:id/space', probe: { path: f => `/projects/${f.project}/space` }, cells: seenThroughProject(200) },
+  {
+    route: 'DELETE /projects/:id/space',
+    probe: { path: f => `/projects/${f.project}/space`, why: "a delete while the project's workstation is not terminated (409 PROJECT_SPACE_IN_USE), so the space stays" },
+    cells: projectAdmins({ allowed: 204, probe: 409 })
   },
 
   { route: 'GET /volumes', probe: { path: () => '/volumes' }, cells: signedIn(200) },

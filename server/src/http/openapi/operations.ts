@@ -20,6 +20,7 @@ import { QuerySchema as MetricsQuerySchema } from '../routes/metrics';
 import { IdleSettingSchema } from '../routes/project-idle';
 import { ProjectPolicySchema } from '../routes/project-policy';
 import { CreateProjectSchema, MemberSchema } from '../routes/projects';
+import { AddSshKeySchema } from '../routes/team-keys';
 import { ScheduleSchema, SnapshotRequestSchema, VolumeRestoreSchema } from '../routes/snapshots';
 import { CleanupSchema } from '../routes/storage';
 import { CreateSyncSchema } from '../routes/syncs';
@@ -158,6 +159,10 @@ export const OPERATIONS: Record<string, Operation> = {
   'POST /keys/rotate': { summary: "Replace the caller's key pair", tag: 'keys', answers: { 200: ref('KeyRotation') }, errors: CLOUD },
   'GET /keys/private': { summary: "The caller's private key", tag: 'keys', answers: { 200: { media: 'text/plain', schema: { type: 'string' } } }, errors: [404, 409, 410] },
   'GET /costs': { summary: "The caller's spend", tag: 'costs', answers: { 200: ref('CostReport') } },
+  'GET /me/ssh-keys': { summary: "The caller's SSH public keys", tag: 'keys', answers: { 200: list('SshKey') } },
+  'POST /me/ssh-keys': { summary: 'Add an SSH public key (installed on every workstation the caller may reach)', tag: 'keys', body: AddSshKeySchema, answers: { 201: ref('SshKey') }, errors: [409, 422] },
+  'DELETE /me/ssh-keys/:fingerprint': { summary: 'Remove an SSH public key (by its URL-encoded fingerprint)', tag: 'keys', answers: { 204: null } },
+  'GET /users/:user/ssh-keys': { summary: "Someone's SSH public keys (Prism admins)", tag: 'keys', answers: { 200: list('SshKey') }, errors: [403] },
 
   'GET /projects': { summary: "The caller's projects", tag: 'projects', answers: { 200: list('Project') } },
   'POST /projects': { summary: 'Make a project', tag: 'projects', body: CreateProjectSchema, answers: { 201: ref('ProjectDetail') }, errors: [409] },
@@ -169,6 +174,9 @@ export const OPERATIONS: Record<string, Operation> = {
   'PUT /projects/:id/idle': { summary: "Set a project's idle rule", tag: 'projects', body: IdleSettingSchema, answers: { 200: ref('ProjectIdle') }, errors: [403] },
   'GET /projects/:id/policy': { summary: "A project's allowed templates, sizes and allocation", tag: 'projects', answers: { 200: ref('ProjectPolicy') } },
   'PUT /projects/:id/policy': { summary: "Set a project's allowed templates, sizes and allocation", tag: 'projects', body: ProjectPolicySchema, answers: { 200: ref('ProjectPolicy') }, errors: [403] },
+  'POST /projects/:id/space': { summary: "Make the project's shared EFS space", tag: 'projects', answers: { 200: ref('ProjectSpace'), 201: ref('ProjectSpace') }, errors: CLOUD },
+  'GET /projects/:id/space': { summary: "The project's shared EFS space", tag: 'projects', answers: { 200: ref('ProjectSpace') } },
+  'DELETE /projects/:id/space': { summary: "Delete the project's shared EFS space", tag: 'projects', answers: { 204: null }, errors: CLOUD },
   'GET /projects/:id/budget': { summary: "A project's budget", tag: 'projects', answers: { 200: ref('BudgetStatus') } },
   'PUT /projects/:id/budget': { summary: "Set a project's budget", tag: 'projects', body: BudgetSchema, answers: { 200: ref('BudgetStatus') }, errors: [403] },
 
