@@ -47,6 +47,7 @@ import { requireCaller, tokenOf } from './http/auth';
 import { failedSignInLimit, RateLimit, rateLimitMiddleware } from './http/rate-limit';
 import { guardSocketEvents } from './http/rate-limit-sockets';
 import { payloadTooLarge, securityHeaders } from './http/security';
+import { refuseForeignWrites } from './http/origin-check';
 import { prometheusRouter } from './http/routes/prometheus';
 import type { LimitSettings } from './config';
 import { refuseSocketsWhileDraining, refuseWhileDraining, ServiceHealth } from './observability/health';
@@ -398,6 +399,8 @@ export function createApp(deps: AppDeps): PrismApp {
   const api = express.Router();
   const audit = new AuditLog(deps.audit);
   api.use(auditMiddleware({ audit, api, clock: deps.clock, logger: logger.child({ module: 'audit' }) }));
+  // Before the body is read: a write from another site's page changes nothing (and is audited as refused).
+  api.use(refuseForeignWrites(deps.allowedOrigins, deps.hubSignIn));
   api.use(express.json({ limit: limits.maxJsonBytes }));
   const cloudHealth = cachedCloudHealth(deps.cloud, deps.awsSetup?.region ?? (() => deps.region));
   api.use(healthRouter(VERSION, cloudHealth.read, health));

@@ -54,3 +54,23 @@ describe('limits, metrics and shutdown', () => {
     expect(() => parseConfig({ PRISM_RATE_LIMIT_REQUESTS_PER_MINUTE: '-1' })).toThrow(/PRISM_RATE_LIMIT_REQUESTS_PER_MINUTE/);
   });
 });
+
+describe('the origins allowed to write and open the socket', () => {
+  it('are the listed ones and the public URL, as origins; behind the hub also the hub’s public addresses', () => {
+    expect(parseConfig({ PRISM_ALLOWED_ORIGINS: 'https://lab.example.org, http://127.0.0.1:8888/', PRISM_PUBLIC_URL: 'https://prism.example.org/prism/' }).allowedOrigins).toEqual([
+      'https://lab.example.org',
+      'http://127.0.0.1:8888',
+      'https://prism.example.org'
+    ]);
+    const hub = { JUPYTERHUB_API_TOKEN: 't', JUPYTERHUB_API_URL: 'http://127.0.0.1:8081/hub/api', JUPYTERHUB_SERVICE_NAME: 'prism' };
+    expect(parseConfig({ ...hub, JUPYTERHUB_PUBLIC_HUB_URL: 'https://hub.example.org/hub/', JUPYTERHUB_PUBLIC_URL: '' }).allowedOrigins).toEqual(['https://hub.example.org']);
+    // A user's own server under the hub is not the hub's service: the hub's addresses are not its own.
+    expect(parseConfig({ JUPYTERHUB_PUBLIC_HUB_URL: 'https://hub.example.org/hub/' }).allowedOrigins).toEqual([]);
+  });
+
+  it('refuses an origin with a path, a wildcard or no scheme, naming the variable', () => {
+    for (const bad of ['https://lab.example.org/lab', '*', 'lab.example.org', 'https://a.example.org,ftp://b.example.org']) {
+      expect(() => parseConfig({ PRISM_ALLOWED_ORIGINS: bad })).toThrow(/PRISM_ALLOWED_ORIGINS: must be origins/);
+    }
+  });
+});

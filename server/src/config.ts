@@ -63,8 +63,13 @@ const EnvSchema = z.object({
   PRISM_REPORT_BUCKET: optionalText,
   /** auto: HTTP when PRISM_REPORT_URL is set or the boot is emulated, else S3 report objects. */
   PRISM_REPORT_CHANNEL: z.enum(['auto', 'http', 's3']).default('auto'),
-  /** Extra browser origins allowed to open the socket (comma separated). */
-  PRISM_ALLOWED_ORIGINS: optionalText,
+  /** Browser origins besides the service's own that may write through the API and open the socket (comma separated). */
+  PRISM_ALLOWED_ORIGINS: optionalText.pipe(
+    z
+      .string()
+      .refine(v => v.split(',').map(o => o.trim()).filter(Boolean).every(isOrigin), 'must be origins separated by commas, each scheme://host[:port] without a path (for example https://lab.example.org)')
+      .optional()
+  ),
   /** CIDR allowed to reach workstations' SSH and Jupyter ports; unset: the VPC only. */
   PRISM_INGRESS_CIDR: optionalText,
   /** The community catalog's index, `s3://bucket/key`; unset: no catalog (docs/catalog.md). */
@@ -87,6 +92,9 @@ const EnvSchema = z.object({
   JUPYTERHUB_OAUTH_SCOPES: optionalText,
   JUPYTERHUB_BASE_URL: optionalText,
   JUPYTERHUB_HOST: optionalText,
+  /** Where browsers reach the hub and this service, when the hub's public_url is set (JupyterHub 5 gives them to services). */
+  JUPYTERHUB_PUBLIC_HUB_URL: optionalText,
+  JUPYTERHUB_PUBLIC_URL: optionalText,
   /** Requests a minute one user may send (a token bucket of PRISM_RATE_LIMIT_BURST); 0 turns the limit off. */
   PRISM_RATE_LIMIT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   PRISM_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(120),
@@ -242,7 +250,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reportUrl: e.PRISM_REPORT_URL,
     reportBucket: e.PRISM_REPORT_BUCKET,
     reportChannel: reportChannel(e.PRISM_REPORT_CHANNEL, e.PRISM_REPORT_URL !== undefined || e.PRISM_EMULATED_BOOT),
-    allowedOrigins: (e.PRISM_ALLOWED_ORIGINS ?? '').split(',').map(o => o.trim()).filter(Boolean),
+    allowedOrigins: allowedOrigins(e, hub !== undefined),
     ingressCidr: e.PRISM_INGRESS_CIDR,
     catalogUrl: e.PRISM_CATALOG_URL,
     logLevel: e.PRISM_LOG_LEVEL,
@@ -268,6 +276,30 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 const withSlash = (v: string): string => (v.endsWith('/') ? v : `${v}/`);
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && url.origin === value.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}
+
+/** PRISM_ALLOWED_ORIGINS, the public URL and, behind JupyterHub, the hub's public addresses, each as an origin. */
+function allowedOrigins(e: z.infer<typeof EnvSchema>, asHub: boolean): string[] {
+  const listed = (e.PRISM_ALLOWED_ORIGINS ?? '').split(',').map(o => o.trim()).filter(Boolean);
+  const hub = asHub ? [e.JUPYTERHUB_PUBLIC_HUB_URL, e.JUPYTERHUB_PUBLIC_URL, e.JUPYTERHUB_HOST] : [];
+  const origins = [...listed, e.PRISM_PUBLIC_URL, ...hub].flatMap(value => {
+    if (value === undefined) return [];
+    try {
+      return [new URL(value).origin];
+    } catch {
+      return [];
+    }
+  });
+  return [...new Set(origins)].filter(origin => origin !== 'null');
+}
 
 function hubSettings(e: z.infer<typeof EnvSchema>, env: NodeJS.ProcessEnv): HubSettings | undefined {
   // A user's own server under the hub has a hub token too, but no service name: Prism behind its

@@ -4,7 +4,7 @@
  * foreign page's WebSocket in), and one room per user. A client that says
  * what it saw last (`auth.since`) gets what it missed first, then live events.
  */
-import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
 import { Server, type BroadcastOperator, type Socket } from 'socket.io';
 import type {
   ClientToServerEvents,
@@ -19,6 +19,7 @@ import type { EventSink, IdentityProvider, MetricsSink, WorkstationStore } from 
 import type { Workstations } from '../domain/workstations';
 import { PrismError } from '../domain/errors';
 import { tokenOf } from '../http/auth';
+import { socketOriginAllowed } from '../http/origin-check';
 import type { HubSignIn } from '../identity/hub-sign-in';
 import type { Logger } from '../logger';
 
@@ -49,7 +50,7 @@ export function createRealtime(deps: RealtimeDeps): PrismSocketServer {
   const io: PrismSocketServer = new Server(deps.httpServer, {
     path: deps.path,
     serveClient: false,
-    allowRequest: (req, callback) => callback(null, originAllowed(req, deps.allowedOrigins))
+    allowRequest: (req, callback) => callback(null, socketOriginAllowed(req, deps.allowedOrigins))
   });
 
   io.use(async (socket, next) => {
@@ -187,26 +188,3 @@ export function socketMetricsSink(io: () => PrismSocketServer | undefined): Metr
   };
 }
 
-/**
- * A browser always sends Origin on a WebSocket; only the service's own origin
- * (directly or behind a proxy) and configured ones may connect. Non-browser
- * clients send none and are judged by their token alone.
- */
-export function originAllowed(req: IncomingMessage, allowed: string[]): boolean {
-  const origin = req.headers.origin;
-  if (!origin) {
-    return true;
-  }
-  if (allowed.includes(origin)) {
-    return true;
-  }
-  let host: string;
-  try {
-    host = new URL(origin).host;
-  } catch {
-    return false;
-  }
-  const forwarded = req.headers['x-forwarded-host'];
-  const hosts = [req.headers.host, ...(Array.isArray(forwarded) ? forwarded : [forwarded])].filter(Boolean);
-  return hosts.some(h => h === host);
-}

@@ -64,7 +64,9 @@ function describe(route: RouteEntry, operation: Operation, used: Set<string>, op
     ...queryParameters(operation),
     ...(operation.queryParams ?? []).map(name => ({ name, in: 'query', required: false, schema: { type: 'string' } }))
   ];
-  const errors = new Set([...ALWAYS, ...(operation.open ? [] : [401]), ...(pathParams.length ? [404] : []), ...(operation.errors ?? [])]);
+  // A write from another site's page is refused before it runs (http/origin-check.ts).
+  const writes = route.method === 'GET' ? [] : [403];
+  const errors = new Set([...ALWAYS, ...(operation.open ? [] : [401]), ...writes, ...(pathParams.length ? [404] : []), ...(operation.errors ?? [])]);
   const responses: Record<string, unknown> = {};
   for (const [status, answer] of Object.entries(operation.answers)) {
     responses[status] = response(answer, used);
