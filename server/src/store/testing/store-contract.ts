@@ -9,6 +9,7 @@ import { MIGRATIONS } from '../migrations';
 import type { SqlDatabase } from '../sql-database';
 import { SqlWorkstationStore } from '../workstation-store';
 import { describeRecordStores } from './record-store-contract';
+import { describeTeamStore } from './team-store-contract';
 
 /** A fresh, empty database per test; `open` may be called again to model a restart on the same one. */
 export interface DatabaseFactory {
@@ -151,4 +152,5 @@ export function describeStoreContract(factory: DatabaseFactory): void {
   });
 
   describeRecordStores(factory.dialect, openDatabase);
+  describeTeamStore(factory.dialect, openDatabase);
 }
