@@ -58,6 +58,14 @@ it('holds each member to their own share', () => {
   expect(codeOf(() => launch('carol', 'small', 't3.medium'))).toBeUndefined();
 });
 
+it('tells each caller how many of the counted workstations are their own', () => {
+  records = (['running', 'stopped', 'failed'] as const).map(state => ({ project: 'genomics', owner: 'bob', state }));
+  records.push({ project: 'genomics', owner: 'carol', state: 'hibernated' }, { project: 'physics', owner: 'bob', state: 'running' });
+  expect(policies.getPolicy('bob', 'genomics')).toMatchObject({ workstations: 3, yourWorkstations: 2 });
+  expect(policies.getPolicy('carol', 'genomics')).toMatchObject({ workstations: 3, yourWorkstations: 1 });
+  expect(policies.getPolicy('dave', 'genomics')).toMatchObject({ workstations: 3, yourWorkstations: 0 });
+});
+
 it('allows a size only with its own instance type, and an instance type by name', () => {
   set({ sizes: ['small'], instanceTypes: ['g5.xlarge'] });
   expect(codeOf(() => launch('bob', 'small', 't3.medium'))).toBeUndefined();
