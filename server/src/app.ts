@@ -12,7 +12,7 @@ import type { CommunityCatalog } from './domain/catalog';
 import { cloudReachability } from './domain/cloud-reachability';
 import { IdleWatch } from './domain/idle-watch';
 import { OwnerKeys } from './domain/keys';
-import { LaunchRunner, type LaunchSettings } from './domain/launch';
+import { LaunchRunner, type LaunchDeps, type LaunchSettings } from './domain/launch';
 import { MetricsRecorder } from './domain/metrics-recorder';
 import { Orphans } from './domain/orphans';
 import { ProjectIdleRules, type ProjectIdleStore } from './domain/project-idle';
@@ -91,7 +91,8 @@ import {
   socketMetricsSink,
   projectRoom,
   userRoom,
-  type PrismSocketServer
+  type PrismSocketServer,
+  type RealtimeDeps
 } from './realtime/socket';
 import { instanceTypeProblem } from './templates/instance-type-check';
 import type { TemplateAuthoring } from './templates/template-authoring';
@@ -148,6 +149,10 @@ export interface AppDeps {
   metricsTokens?: string[];
   /** Browsers reach Prism over https (PRISM_PUBLIC_URL): HSTS. */
   https?: boolean;
+  /** Several replicas: socket.io rooms shared through Redis (realtime/redis-adapter.ts). */
+  socketAdapter?: RealtimeDeps['adapter'];
+  /** Launches driven under leases, their boot reports kept in the store (docs/replicas.md); absent: this process drives every launch. */
+  replicas?: Pick<LaunchDeps, 'leases' | 'relay'>;
 }
 
 /** config.ts's defaults, for harnesses that build the app without config. */
@@ -215,6 +220,7 @@ export function createApp(deps: AppDeps): PrismApp {
     inbox: deps.inbox,
     logger: logger.child({ module: 'launch' }),
     settings: deps.launch,
+    ...deps.replicas,
     attachVolume: deps.volumes ? (owner, id) => (volumes as Volumes).attachVolume(owner, id) : undefined,
     projectSpace: deps.team ? record => (spaces as ProjectSpaces).launchMount(record) : undefined,
     dataset: datasetLookup,
@@ -487,7 +493,8 @@ export function createApp(deps: AppDeps): PrismApp {
     projectsOf: projectIds,
     allowedOrigins: deps.allowedOrigins,
     history: deps.store,
-    logger: logger.child({ module: 'realtime' })
+    logger: logger.child({ module: 'realtime' }),
+    adapter: deps.socketAdapter
   });
   guardSocketEvents(
     io,

@@ -23,6 +23,10 @@ import { cloudReachability } from './domain/cloud-reachability';
 import type { Cloud } from './domain/ports';
 import { RefreshablePriceBook, startPriceRefresh } from './domain/price-book';
 import { reconcileWithCloud } from './domain/reconcile';
+import { Leases } from './domain/lease';
+import { connectSharedRooms } from './realtime/redis-adapter';
+import { SqlBootReportRelay } from './store/boot-report-relay-store';
+import { SqlLeaseStore } from './store/lease-store';
 import { createHubIdentity } from './identity/hub-identity';
 import { createHubSignIn } from './identity/hub-sign-in';
 import { createTokenIdentity } from './identity/token-identity';
@@ -95,6 +99,15 @@ export async function startService(configured: Config, logger: Logger): Promise<
   const datasets = new SqlDatasetStore(database);
   const snapshots = new SqlSnapshotStore(database);
   const audit = new SqlAuditStore(database);
+  // With one replica it holds every lease at once; with several, they share the work through them (docs/replicas.md).
+  const leases = new Leases({
+    store: new SqlLeaseStore(database),
+    holder: config.replicaId,
+    ttlMs: config.leaseMs,
+    clock: { now: () => new Date() },
+    logger: logger.child({ module: 'leases', replica: config.replicaId })
+  });
+  const sharedRooms = config.redisUrl ? await connectSharedRooms(config.redisUrl, logger.child({ module: 'realtime' })) : null;
   const catalog = await TemplateLibrary.open(config.templatesDir, templateVersions);
   for (const d of catalog.diagnostics) {
     logger.warn({ module: 'templates', file: d.file, line: d.line, column: d.column, hint: d.hint }, d.message);
@@ -103,6 +116,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
   let reportUrl = config.reportChannel === 'http' ? (config.reportUrl ?? null) : null;
   const serviceMetrics = new ServiceMetrics();
   const health = new ServiceHealth();
+  if (sharedRooms) health.add({ name: 'redis', run: () => sharedRooms.health() });
   const aws = createAwsSession({ config, logger, choice: startChoice, hooks: { queue: new CallQueue(config.awsMaxConcurrency), observer: serviceMetrics } });
   const awsCloud = aws.cloud;
   const emulator = config.emulatedBoot
@@ -161,6 +175,8 @@ export async function startService(configured: Config, logger: Logger): Promise<
     team: { store: new SqlTeamStore(database), accessPoints: createSpaceAccessPoints(() => aws.clients(), logger.child({ module: 'aws' })) },
     audit,
     trustProxy: config.trustProxy,
+    socketAdapter: sharedRooms?.adapter,
+    replicas: { leases, relay: new SqlBootReportRelay(database) },
     cloud,
     catalog,
     community,
@@ -216,11 +232,24 @@ export async function startService(configured: Config, logger: Logger): Promise<
     // Emulated workstations run on this machine, so they phone home over loopback.
     reportUrl = `${origin}${config.baseUrl.replace(/\/$/, '')}`;
   }
-  app.idle.start(IDLE_CHECK_MS);
-  app.budgets.start(BUDGET_CHECK_MS);
-  app.syncs?.start(SYNC_CHECK_MS);
-  app.storage?.schedules.start(SNAPSHOT_CHECK_MS);
-  app.storage?.backups?.startFollowing(RESTORE_CHECK_MS);
+  // The scheduled jobs act on shared records and on AWS: one replica at a time runs them (docs/replicas.md).
+  let backupsStopped: Promise<unknown> | undefined;
+  const scheduledJobs = leases.lead('scheduled-jobs', {
+    begin() {
+      app.idle.start(IDLE_CHECK_MS);
+      app.budgets.start(BUDGET_CHECK_MS);
+      app.syncs?.start(SYNC_CHECK_MS);
+      app.storage?.schedules.start(SNAPSHOT_CHECK_MS);
+      app.storage?.backups?.startFollowing(RESTORE_CHECK_MS);
+    },
+    end() {
+      app.idle.stop();
+      app.budgets.stop();
+      app.syncs?.stop();
+      app.storage?.schedules.stop();
+      backupsStopped = app.storage?.backups?.stopFollowing();
+    }
+  });
   const stopPriceRefresh = pricing
     ? startPriceRefresh({
         book: prices,
@@ -233,14 +262,14 @@ export async function startService(configured: Config, logger: Logger): Promise<
   // Over S3, running workstations' activity reports wait in the bucket until collected.
   // Their desired storage state goes the other way, as objects their agents read.
   const collection = health.scheduler('reportCollection', IDLE_CHECK_MS);
-  const activityCollection = setInterval(
-    () =>
-      void app.runner
-        .collectRunningReportObjects()
-        .then(() => app.attachments.publishRunning())
-        .then(collection.succeeded, error => logger.warn({ err: error }, 'could not collect running workstations\' reports')),
-    IDLE_CHECK_MS
-  );
+  const activityCollection = setInterval(() => {
+    // Another replica collects while it runs the scheduled jobs: nothing is late here.
+    if (!scheduledJobs.leading()) return collection.succeeded();
+    void app.runner
+      .collectRunningReportObjects()
+      .then(() => app.attachments.publishRunning())
+      .then(collection.succeeded, error => logger.warn({ err: error }, 'could not collect running workstations\' reports'));
+  }, IDLE_CHECK_MS);
   void reportCredentials(cloud, config.region, logger);
   logger.info({ url: `${origin}${config.baseUrl}`, region: config.region, emulatedBoot: config.emulatedBoot }, 'prism-server listening');
 
@@ -255,6 +284,15 @@ export async function startService(configured: Config, logger: Logger): Promise<
         logger.info({ resumed }, 'resumed unfinished launches');
       }
     });
+  // A launch whose replica died is taken by the first other replica to sweep after its lease expired.
+  let sweeper: NodeJS.Timeout | undefined;
+  void settled.then(() => {
+    if (health.draining) return;
+    sweeper = setInterval(() => {
+      const taken = app.runner.resumeUnfinished();
+      if (taken) logger.info({ taken }, 'took over launches whose replica stopped renewing them');
+    }, Math.max(1_000, Math.floor(config.leaseMs / 3)));
+  });
 
   return {
     app,
@@ -265,21 +303,20 @@ export async function startService(configured: Config, logger: Logger): Promise<
       // New work is refused (503 SHUTTING_DOWN, /health draining) while running launches get `graceMs` to finish.
       health.startDraining();
       templateWatch.close();
-      app.idle.stop();
-      app.budgets.stop();
-      app.syncs?.stop();
-      app.storage?.schedules.stop();
-      const backupsStopped = app.storage?.backups?.stopFollowing();
+      clearInterval(sweeper);
+      scheduledJobs.stop();
       stopPriceRefresh();
       clearInterval(activityCollection);
       // Clients hear why before the connection goes, and reconnect to the next start on their own.
-      app.io.emit('service:shutting-down', { reason: 'Prism is restarting; connect again in a moment.', at: new Date().toISOString() });
-      app.io.disconnectSockets(true);
+      // This replica's own sockets: through Redis, io.emit would tell every replica's clients.
+      app.io.local.emit('service:shutting-down', { reason: 'Prism is restarting; connect again in a moment.', at: new Date().toISOString() });
+      app.io.local.disconnectSockets(true);
       await app.runner.drain(graceMs);
       // Launches still running resume on the next start from their durable records.
       const closed = new Promise(resolve => app.httpServer.close(resolve));
       app.httpServer.closeIdleConnections();
       app.io.close();
+      await sharedRooms?.close();
       await emulator?.shutdown();
       await Promise.race([closed, new Promise(resolve => setTimeout(resolve, 2_000).unref())]);
       app.httpServer.closeAllConnections();

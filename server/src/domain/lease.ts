@@ -98,7 +98,7 @@ export class Leases {
    * Work only one replica runs at a time (the scheduled jobs): tried every
    * third of the lease's time; `begin` runs once it is won, `end` once it is lost or stopped.
    */
-  lead(name: string, work: { begin(): void; end(): void }): { stop(): void } {
+  lead(name: string, work: { begin(): void; end(): void }): { leading(): boolean; stop(): void } {
     let lease: Lease | null = null;
     const tryToLead = (): void => {
       if (lease?.held()) return;
@@ -120,6 +120,7 @@ export class Leases {
     const timer = setInterval(tryToLead, Math.max(1, Math.floor(this.deps.ttlMs / 3)));
     timer.unref();
     return {
+      leading: () => lease?.held() ?? false,
       stop: () => {
         clearInterval(timer);
         if (lease) {

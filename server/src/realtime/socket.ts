@@ -5,7 +5,7 @@
  * what it saw last (`auth.since`) gets what it missed first, then live events.
  */
 import type { Server as HttpServer } from 'node:http';
-import { Server, type BroadcastOperator, type Socket } from 'socket.io';
+import { Server, type BroadcastOperator, type ServerOptions, type Socket } from 'socket.io';
 import type {
   ClientToServerEvents,
   InterServerEvents,
@@ -38,6 +38,8 @@ export interface RealtimeDeps {
   /** The kept history every replay is read from. */
   history: Pick<WorkstationStore, 'eventsSince' | 'lastEventSeq'>;
   logger: Logger;
+  /** Rooms shared with the other replicas (realtime/redis-adapter.ts); absent: this process's own. */
+  adapter?: ServerOptions['adapter'];
 }
 
 /** Missed events sent on one connection at most; past that the client reads each history over REST. */
@@ -50,6 +52,7 @@ export function createRealtime(deps: RealtimeDeps): PrismSocketServer {
   const io: PrismSocketServer = new Server(deps.httpServer, {
     path: deps.path,
     serveClient: false,
+    ...(deps.adapter && { adapter: deps.adapter }),
     allowRequest: (req, callback) => callback(null, socketOriginAllowed(req, deps.allowedOrigins))
   });
 
