@@ -20,6 +20,7 @@ import { ProjectPolicies, type ProjectPolicyStore } from './domain/project-polic
 import { Projects, type ProjectStore } from './domain/projects';
 import { ProjectSpaces, type ProjectSpaceStore, type SpaceCloud } from './domain/project-space';
 import { TeamKeys, type SshKeyStore } from './domain/team-keys';
+import { SharedNotebooks, type NotebookObjects, type SharedNotebookStore } from './domain/shared-notebooks';
 import type {
   BootReportInbox,
   Clock,
@@ -72,6 +73,7 @@ import { projectPolicyRouter } from './http/routes/project-policy';
 import { projectsRouter } from './http/routes/projects';
 import { projectSpaceRouter } from './http/routes/project-space';
 import { teamKeysRouter } from './http/routes/team-keys';
+import { sharedNotebooksRouter } from './http/routes/shared-notebooks';
 import { keepRunningRouter } from './http/routes/keep-running';
 import { callerRouter, healthRouter } from './http/routes/service';
 import { templatesRouter } from './http/routes/templates';
@@ -115,6 +117,8 @@ export interface AppDeps {
   datasets?: DatasetPorts;
   /** Snapshots, restores and EFS backups; absent where a harness has none (then /snapshots and /storage are off). */
   storage?: StoragePorts;
+  /** Shared notebooks' records and bytes; absent where a harness has none (then /projects/:id/notebooks is off). */
+  sharedNotebooks?: { store: SharedNotebookStore; objects: NotebookObjects };
   /** Team SSH keys and project spaces; absent where a harness has none (then /me/ssh-keys and /projects/:id/space are off). */
   team?: { store: SshKeyStore & ProjectSpaceStore; accessPoints: Pick<SpaceCloud, 'ensureSpaceAccessPoint' | 'deleteAccessPoint'> };
   cloud: Cloud;
@@ -441,6 +445,19 @@ export function createApp(deps: AppDeps): PrismApp {
   if (teamKeys && spaces) {
     api.use(teamKeysRouter(teamKeys));
     api.use(projectSpaceRouter(spaces));
+  }
+  if (deps.sharedNotebooks) {
+    const notebooks = new SharedNotebooks({
+      ...deps.sharedNotebooks,
+      projects,
+      events: {
+        published: event => io?.to(projectRoom(event.project)).emit('notebook:published', event),
+        unpublished: event => io?.to(projectRoom(event.project)).emit('notebook:unpublished', event)
+      },
+      clock: deps.clock,
+      logger: logger.child({ module: 'shared-notebooks' })
+    });
+    api.use(sharedNotebooksRouter(notebooks));
   }
   api.use(projectIdleRouter(projectIdle));
   api.use(projectPolicyRouter(projectPolicies));

@@ -40,6 +40,7 @@ import { SqlMetricsStore } from './store/metrics-store';
 import { openDatabase } from './store/open-database';
 import { SqlProjectStore } from './store/project-store';
 import { SqlSnapshotStore } from './store/snapshot-store';
+import { SqlSharedNotebookStore } from './store/shared-notebook-store';
 import { SqlWorkstationStore } from './store/workstation-store';
 import { SqlTemplateVersions } from './store/template-version-store';
 import { SqlVolumeStore } from './store/volume-store';
@@ -48,6 +49,7 @@ import { SqlDatasetStore } from './store/dataset-store';
 import { SqlTeamStore } from './store/team-store';
 import { createSpaceAccessPoints } from './aws/project-space';
 import { createDatasetObjects } from './aws/dataset-objects';
+import { createNotebookObjects } from './aws/notebook-objects';
 import { createTemplateAuthoring } from './templates/template-authoring';
 import { TemplateLibrary } from './templates/template-library';
 import { watchTemplates } from './templates/watch-templates';
@@ -173,6 +175,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
     datasets: { store: datasets, objects: createDatasetObjects(() => aws.clients()) },
     storage: { store: snapshots, snapshots: aws.snapshots, backups: aws.backups },
     team: { store: new SqlTeamStore(database), accessPoints: createSpaceAccessPoints(() => aws.clients(), logger.child({ module: 'aws' })) },
+    sharedNotebooks: { store: new SqlSharedNotebookStore(database), objects: createNotebookObjects(() => aws.clients(), () => aws.reportBucket()) },
     audit,
     trustProxy: config.trustProxy,
     socketAdapter: sharedRooms?.adapter,

@@ -16,6 +16,7 @@ import {
   DOC_BEGIN,
   DOC_END,
   MATRIX,
+  MATRIX_NOTEBOOK,
   ROLES,
   rowTitle,
   SOCKET_MATRIX,
@@ -152,8 +153,18 @@ beforeAll(async () => {
     freshSnapshot: '',
     template: 'amazon-linux',
     templateVersion: template.version as string,
-    catalogTemplate: 'matrix-catalog-tool'
+    catalogTemplate: 'matrix-catalog-tool',
+    notebook: 'matrix.ipynb'
   };
+  for (let version = 1; version <= 2; version++) {
+    const shared = await prism.api(`/projects/${project}/notebooks/matrix.ipynb/versions`, {
+      token: TOKENS.projectAdmin.token,
+      method: 'POST',
+      body: MATRIX_NOTEBOOK,
+      headers: { 'Content-Type': 'application/x-ipynb+json' }
+    });
+    expect(shared.status).toBe(201);
+  }
   await until(async () => ['ready', 'failed'].includes((await workstation()).phase), 'the launch to finish');
   expect(await workstation()).toMatchObject({ phase: 'ready', state: 'running' });
   await connectSockets();
@@ -241,10 +252,11 @@ async function probe(row: MatrixRow, role: Role): Promise<{ status: number; code
   }
   const method = row.route.split(' ')[0];
   const body = row.probe.body?.(fixture, role);
-  const res = await prism.api(row.probe.path(fixture), {
+  const res = await prism.api(row.probe.path(fixture, role), {
     method,
     token: role === 'anonymous' ? null : TOKENS[role].token,
-    ...(body !== undefined && { body: JSON.stringify(body) })
+    ...(body !== undefined && { body: row.probe.contentType ? String(body) : JSON.stringify(body) }),
+    ...(row.probe.contentType && { headers: { 'Content-Type': row.probe.contentType } })
   });
   const text = await res.text();
   const code = /json/.test(res.headers.get('content-type') ?? '') && text ? (JSON.parse(text) as { code?: string }).code : undefined;

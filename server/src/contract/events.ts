@@ -5,6 +5,7 @@
 import type { Workstation } from './api';
 import type { MetricsEvent } from './metrics';
 import type { BudgetEvent } from './projects';
+import type { NotebookPublishedEvent, NotebookUnpublishedEvent } from './shared-notebooks';
 
 /** The phases of a launch, in the order they happen. */
 export const LAUNCH_PHASES = [
@@ -184,6 +185,10 @@ export interface ServerToClientEvents {
   'instance:metrics': (event: MetricsEvent) => void;
   /** A project's budget reached a threshold (50, 80, 100 %), or its hard stop acted; sent to the project's room. */
   'project:budget': (event: BudgetEvent) => void;
+  /** A version of a shared notebook was published in the project; sent to the project's room (docs/api.md, "Shared notebooks"). */
+  'notebook:published': (event: NotebookPublishedEvent) => void;
+  /** A shared notebook (`version` null) or one of its versions was unpublished; sent to the project's room. */
+  'notebook:unpublished': (event: NotebookUnpublishedEvent) => void;
   /** Once per connection, after replaying what the client missed since `auth.since`. */
   'events:caught-up': (event: CaughtUpEvent) => void;
   /** The service is shutting down and is about to close the connection; connect again to the next start. */

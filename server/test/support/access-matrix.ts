@@ -48,14 +48,18 @@ export interface Fixture {
   template: string;
   templateVersion: string;
   catalogTemplate: string;
+  /** A notebook the project admin shared in the project, in two versions. */
+  notebook: string;
 }
 
 export type Cell = number | { allowed: number; probe: number };
 
 export interface Probe {
   /** The request path under /api/v1, query included. */
-  path: (f: Fixture) => string;
+  path: (f: Fixture, role: Role) => string;
   body?: (f: Fixture, role: Role) => unknown;
+  /** The body's media type when it is not JSON; `body` then gives the text sent as it is. */
+  contentType?: string;
   /** State the workstation is put in (by its owner) before each role's request. */
   workstation?: 'running' | 'stopped';
   /** Make `freshVolume` before each role's request. */
@@ -147,6 +151,8 @@ const NO_RECOVERY_POINT =
   'a recovery point ARN that is not one of the volume\'s (404 RECOVERY_POINT_NOT_FOUND) after the access check, so no restore starts (moto has no AWS Backup recovery points or restore jobs, docs/decisions.md)';
 const NOT_RESTORED =
   'a volume no restore made (404 RESTORE_NOT_FOUND) after the access check: moto has no AWS Backup restore jobs, so no volume is ever made by one (docs/decisions.md)';
+/** A notebook as the matrix's people share it. */
+export const MATRIX_NOTEBOOK = JSON.stringify({ cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 }, null, 1);
 const BAD_AWS_BODY = 'an empty body (400 INVALID_REQUEST) after the admin check, so the service keeps its AWS settings';
 
 export const MATRIX: MatrixRow[] = [
@@ -332,6 +338,17 @@ export const MATRIX: MatrixRow[] = [
     probe: { path: f => `/projects/${f.project}/policy`, body: () => ({ maxWorkstationsPerMember: 50 }) },
     cells: projectAdmins(200)
   },
+  // The fixture's notebook is the project admin's own, so only the last probe (theirs) unpublishes it; the author's right is in shared-notebooks.test.ts.
+  { route: 'GET /projects/:id/notebooks', probe: { path: f => `/projects/${f.project}/notebooks` }, cells: seenThroughProject(200) },
+  {
+    route: 'POST /projects/:id/notebooks/:name/versions',
+    probe: { path: (f, role) => `/projects/${f.project}/notebooks/probe-${role.toLowerCase()}.ipynb/versions`, body: () => MATRIX_NOTEBOOK, contentType: 'application/x-ipynb+json' },
+    cells: controlledThroughProject(201)
+  },
+  { route: 'GET /projects/:id/notebooks/:name/versions', probe: { path: f => `/projects/${f.project}/notebooks/${f.notebook}/versions` }, cells: seenThroughProject(200) },
+  { route: 'GET /projects/:id/notebooks/:name/versions/:version', probe: { path: f => `/projects/${f.project}/notebooks/${f.notebook}/versions/1` }, cells: seenThroughProject(200) },
+  { route: 'DELETE /projects/:id/notebooks/:name/versions/:version', probe: { path: f => `/projects/${f.project}/notebooks/${f.notebook}/versions/1` }, cells: projectAdmins(204) },
+  { route: 'DELETE /projects/:id/notebooks/:name', probe: { path: f => `/projects/${f.project}/notebooks/${f.notebook}` }, cells: projectAdmins(204) },
   // The project admin's probe makes the space (EFS on moto); the next rows find it there.
   { route: 'POST /projects/:id/space', probe: { path: f => `/projects/${f.project}/space` }, cells: projectAdmins(201) },
   { route: 'GET /projects/:id/space', probe: { path: f => `/projects/${f.project}/space` }, cells: seenThroughProject(200) },

@@ -20,6 +20,7 @@ import { QuerySchema as MetricsQuerySchema } from '../routes/metrics';
 import { IdleSettingSchema } from '../routes/project-idle';
 import { ProjectPolicySchema } from '../routes/project-policy';
 import { CreateProjectSchema, MemberSchema } from '../routes/projects';
+import { NOTEBOOK_MEDIA_TYPE, PublishQuerySchema } from '../routes/shared-notebooks';
 import { AddSshKeySchema } from '../routes/team-keys';
 import { ScheduleSchema, SnapshotRequestSchema, VolumeRestoreSchema } from '../routes/snapshots';
 import { CleanupSchema } from '../routes/storage';
@@ -179,6 +180,24 @@ export const OPERATIONS: Record<string, Operation> = {
   'DELETE /projects/:id/space': { summary: "Delete the project's shared EFS space", tag: 'projects', answers: { 204: null }, errors: CLOUD },
   'GET /projects/:id/budget': { summary: "A project's budget", tag: 'projects', answers: { 200: ref('BudgetStatus') } },
   'PUT /projects/:id/budget': { summary: "Set a project's budget", tag: 'projects', body: BudgetSchema, answers: { 200: ref('BudgetStatus') }, errors: [403] },
+  'GET /projects/:id/notebooks': { summary: "The project's shared notebooks, each at its latest version", tag: 'shared notebooks', answers: { 200: list('SharedNotebook') } },
+  'POST /projects/:id/notebooks/:name/versions': {
+    summary: 'Publish a version of a notebook (its file, byte for byte)',
+    tag: 'shared notebooks',
+    query: PublishQuerySchema,
+    bodyMedia: { [NOTEBOOK_MEDIA_TYPE]: { type: 'string', contentMediaType: NOTEBOOK_MEDIA_TYPE } },
+    answers: { 201: ref('SharedNotebookVersion') },
+    errors: [400, 409, 413, 415, ...CLOUD]
+  },
+  'GET /projects/:id/notebooks/:name/versions': { summary: "A shared notebook's versions, newest first", tag: 'shared notebooks', answers: { 200: list('SharedNotebookVersion') } },
+  'GET /projects/:id/notebooks/:name/versions/:version': {
+    summary: 'The bytes of one version, exactly as published',
+    tag: 'shared notebooks',
+    answers: { 200: { media: NOTEBOOK_MEDIA_TYPE, schema: { type: 'string', contentMediaType: NOTEBOOK_MEDIA_TYPE } } },
+    errors: [400, ...CLOUD]
+  },
+  'DELETE /projects/:id/notebooks/:name': { summary: 'Unpublish a notebook, all its versions', tag: 'shared notebooks', answers: { 204: null }, errors: [403] },
+  'DELETE /projects/:id/notebooks/:name/versions/:version': { summary: 'Unpublish one version', tag: 'shared notebooks', answers: { 204: null }, errors: [400, 403] },
 
   'GET /catalog/templates': { summary: 'The community catalog', tag: 'catalog', query: CatalogQuerySchema, answers: { 200: ref('CatalogListing') }, errors: [502] },
   'POST /catalog/templates/:name/install': {
