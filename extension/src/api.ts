@@ -46,6 +46,7 @@ import type {
   SnapshotScheduleRequest,
   StorageReport
 } from '../../server/src/contract/storage';
+import type { SharedNotebook, SharedNotebookVersion } from '../../server/src/contract/shared-notebooks';
 import { hubServiceUrl, signInThroughHub } from './hub-sign-in';
 import type { ITemplateScope, ITemplateValidation } from './tokens';
 
@@ -467,6 +468,43 @@ export class PrismApi {
     await this.request(`me/ssh-keys/${encodeURIComponent(fingerprint)}`, { method: 'DELETE' });
   }
 
+  /** The project's shared notebooks, each at its latest version. @throws {PrismRequestError} */
+  listSharedNotebooks(project: string): Promise<SharedNotebook[]> {
+    return this.request(`projects/${encodeURIComponent(project)}/notebooks`);
+  }
+
+  /** A shared notebook's versions, newest first. @throws {PrismRequestError} `NOTEBOOK_NOT_FOUND` */
+  sharedNotebookVersions(project: string, name: string): Promise<SharedNotebookVersion[]> {
+    return this.request(`${notebookPath(project, name)}/versions`);
+  }
+
+  /**
+   * Publish `bytes` (the notebook file, unchanged) as its next version.
+   *
+   * @throws {PrismRequestError} `FORBIDDEN` (a viewer), `NOTEBOOK_NAME_TAKEN`,
+   *   `NOTEBOOK_TOO_LARGE`, `NOTEBOOK_INVALID`, `NOTEBOOK_NAME_INVALID`.
+   */
+  async publishNotebook(project: string, name: string, bytes: Blob, note: string): Promise<SharedNotebookVersion> {
+    const query = note ? `?${new URLSearchParams({ note })}` : '';
+    const response = await this.send(
+      `${notebookPath(project, name)}/versions${query}`,
+      { method: 'POST', body: bytes },
+      'application/x-ipynb+json'
+    );
+    return response.json();
+  }
+
+  /** One version's bytes, exactly as published. @throws {PrismRequestError} `NOTEBOOK_VERSION_NOT_FOUND` */
+  async sharedNotebookBytes(project: string, name: string, version: number): Promise<ArrayBuffer> {
+    return (await this.send(`${notebookPath(project, name)}/versions/${version}`)).arrayBuffer();
+  }
+
+  /** Unpublish the notebook, or (with `version`) one version. @throws {PrismRequestError} `FORBIDDEN` */
+  async unpublishNotebook(project: string, name: string, version?: number): Promise<void> {
+    const path = version === undefined ? notebookPath(project, name) : `${notebookPath(project, name)}/versions/${version}`;
+    await this.request(path, { method: 'DELETE' });
+  }
+
   /**
    * Make one request to `<base>api/v1/<path>`.
    *
@@ -547,6 +585,10 @@ function auditParams(query: AuditQuery): URLSearchParams {
     }
   }
   return params;
+}
+
+function notebookPath(project: string, name: string): string {
+  return `projects/${encodeURIComponent(project)}/notebooks/${encodeURIComponent(name)}`;
 }
 
 function uploadPath(dataset: string, upload: string): string {

@@ -8,6 +8,7 @@ import {
   MainAreaWidget,
   WidgetTracker
 } from '@jupyterlab/apputils';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
@@ -20,6 +21,9 @@ import { DatasetsModel } from './datasets/datasets-model';
 import { addDatasetsSidebar } from './datasets/datasets-sidebar';
 import { notifyIdleWarnings } from './lifecycle/idle-notification';
 import { PrismModel } from './model';
+import { addSharedNotebookCommands, notifyNewVersions } from './shared-notebooks/shared-notebook-commands';
+import { SharedNotebooksModel } from './shared-notebooks/shared-notebooks-model';
+import { addSharedNotebooksSidebar } from './shared-notebooks/shared-notebooks-sidebar';
 import { CommandIDs, IPrismModel } from './tokens';
 import type { PrismPanel } from './widgets/PrismPanel';
 
@@ -146,6 +150,35 @@ function activateAudit(
   addAuditCommand(app, prism, palette, (translator ?? nullTranslator).load('jupyterlab_prism'));
 }
 
+/** Shared notebooks: "Share to Project…", the sidebar, and new versions as notifications. */
+const sharedNotebooksPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-prism:shared-notebooks',
+  description: 'Share notebooks to a project, open copies of those shared, hear of new versions.',
+  requires: [IPrismModel],
+  optional: [IDefaultFileBrowser, ICommandPalette, ILayoutRestorer, ITranslator],
+  autoStart: true,
+  activate: activateSharedNotebooks
+};
+
+function activateSharedNotebooks(
+  app: JupyterFrontEnd,
+  prism: IPrismModel,
+  browser: IDefaultFileBrowser | null,
+  palette: ICommandPalette | null,
+  restorer: ILayoutRestorer | null,
+  translator: ITranslator | null
+): void {
+  const trans = (translator ?? nullTranslator).load('jupyterlab_prism');
+  const model = new SharedNotebooksModel(prism, app.serviceManager.contents);
+  const sidebar = addSharedNotebooksSidebar(app, model, trans);
+  addSharedNotebookCommands(app, model, browser, sidebar.id, trans);
+  notifyNewVersions(model, app, trans);
+  const category = trans.__('Prism');
+  palette?.addItem({ command: CommandIDs.shareNotebook, category });
+  palette?.addItem({ command: CommandIDs.openSharedNotebooks, category });
+  restorer?.add(sidebar, sidebar.id);
+}
+
 function serviceOptions(
   settings: ISettingRegistry.ISettings | null
 ): IServiceOptions {
@@ -155,6 +188,6 @@ function serviceOptions(
   };
 }
 
-export default [prismPlugin, idleWarningsPlugin, datasetsPlugin, auditPlugin];
+export default [prismPlugin, idleWarningsPlugin, datasetsPlugin, auditPlugin, sharedNotebooksPlugin];
 export { IPrismModel, CommandIDs } from './tokens';
 export { PrismRequestError } from './api';

@@ -14,6 +14,7 @@ import type {
   Problem,
   WorkstationEvent
 } from '../../server/src/contract/events';
+import type { NotebookPublishedEvent, NotebookUnpublishedEvent } from '../../server/src/contract/shared-notebooks';
 import { IServiceOptions, PrismApi, problemOf } from './api';
 import { LaunchView } from './launch-view';
 import { openRealtime, PrismSocket } from './realtime';
@@ -61,6 +62,9 @@ export class PrismModel implements IPrismModel, IDisposable {
   }
   get idleWarned(): ISignal<IPrismModel, IdleEvent> {
     return this._idleWarned;
+  }
+  get notebookShared(): ISignal<IPrismModel, NotebookPublishedEvent | NotebookUnpublishedEvent> {
+    return this._notebookShared;
   }
   get api(): PrismApi {
     return this._api;
@@ -201,6 +205,8 @@ export class PrismModel implements IPrismModel, IDisposable {
       this._receive(event);
       this._idleWarned.emit(event);
     });
+    socket.on('notebook:published', event => this._notebookShared.emit(event));
+    socket.on('notebook:unpublished', event => this._notebookShared.emit(event));
     return socket;
   }
 
@@ -366,4 +372,5 @@ export class PrismModel implements IPrismModel, IDisposable {
   private _isDisposed = false;
   private _changed = new Signal<IPrismModel, void>(this);
   private _idleWarned = new Signal<IPrismModel, IdleEvent>(this);
+  private _notebookShared = new Signal<IPrismModel, NotebookPublishedEvent | NotebookUnpublishedEvent>(this);
 }

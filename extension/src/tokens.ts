@@ -18,6 +18,7 @@ import type {
   WorkstationState
 } from '../../server/src/contract/events';
 import type { Project } from '../../server/src/contract/projects';
+import type { NotebookPublishedEvent, NotebookUnpublishedEvent } from '../../server/src/contract/shared-notebooks';
 
 /**
  * The command ids. The launcher card, the palette and the panel all point
@@ -68,6 +69,14 @@ export const CommandIDs = {
   attachToWorkstation: 'prism:attach-to-workstation',
   /** Open (or bring forward) the audit log: filter, page, export CSV. Offered to Prism admins only. */
   openAudit: 'prism:open-audit',
+  /** Publish the notebook selected in the file browser (or the current one) to a project, after asking which. */
+  shareNotebook: 'prism:share-notebook',
+  /** Show the Shared notebooks sidebar: the notebooks shared in the researcher's projects. */
+  openSharedNotebooks: 'prism:open-shared-notebooks',
+  /** Write a copy of a shared notebook's version into the workspace and open it; args `{ project, name, version }`. */
+  openSharedNotebookCopy: 'prism:open-shared-notebook-copy',
+  /** Unpublish a shared notebook, or one version of it, after the researcher confirms; args `{ project, name, version? }`. */
+  unpublishSharedNotebook: 'prism:unpublish-shared-notebook',
   /** Open (or bring forward) the caller's SSH public keys: add by pasting, list, delete. */
   openSshKeys: 'prism:open-ssh-keys',
   /** Open (or bring forward) the projects view: members and roles, policy, budget, workstations. */
@@ -137,6 +146,12 @@ export interface IPrismModel {
    * stopped or hibernated at `actAt` unless kept running.
    */
   readonly idleWarned: ISignal<IPrismModel, IdleEvent>;
+
+  /**
+   * Emitted with each `notebook:published` and `notebook:unpublished` of
+   * the researcher's projects (someone else's included).
+   */
+  readonly notebookShared: ISignal<IPrismModel, NotebookPublishedEvent | NotebookUnpublishedEvent>;
 
   /**
    * The request seam, for plugins and views that extend the model (the
