@@ -80,6 +80,33 @@ describe('PostgreSQL shared by several service processes', () => {
     expect(await writers).toEqual([0, 0]);
     expect(seen).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
   });
+
+  it('makes one process’s exclusive turn wait for another’s: of two check-then-insert turns at once, the second sees the first’s record', async () => {
+    const url = inSchema('exclusive');
+    const admin = new PostgresDatabase(database.url);
+    admin.exec('CREATE SCHEMA exclusive');
+    new PostgresDatabase(url).close();
+    admin.close();
+    // Both start their turn at the same moment and take a second over it: without the lock both would count none.
+    const startAt = Date.now() + 4000;
+    const turn = (id: string) =>
+      runNode(
+        `const { PostgresDatabase } = require(${JSON.stringify(storeModule('postgres-database'))});
+         const { SqlWorkstationStore } = require(${JSON.stringify(storeModule('workstation-store'))});
+         const { workstationRecord } = require(${JSON.stringify(path.resolve(__dirname, '..', 'src', 'domain', 'testing', 'harness'))});
+         const store = new SqlWorkstationStore(new PostgresDatabase(${JSON.stringify(url)}));
+         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.max(0, ${startAt} - Date.now()));
+         store.exclusive('project:genomics', () => {
+           const held = store.listAll().length;
+           Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+           if (held === 0) store.insert(workstationRecord({ id: '${id}', project: 'genomics' }));
+         });`
+      );
+    expect(await Promise.all([turn('ws-a'), turn('ws-b')])).toEqual([0, 0]);
+    const db = new PostgresDatabase(url);
+    expect(new SqlWorkstationStore(db).listAll()).toHaveLength(1);
+    db.close();
+  });
 });
 
 function storeModule(name: string): string {
