@@ -179,6 +179,16 @@ describe('launching a workstation', () => {
     expect(domain.cloud.instanceOf(id)?.state).toBe('terminated');
   });
 
+  it('still terminates a failed launch’s instance when AWS fails the first clean-up try', async () => {
+    const domain = startDomain({ settings: { bootTimeoutSeconds: 0.2 } });
+    domain.cloud.fail('terminateInstance', new PrismError('CLOUD_ERROR', 502, 'AWS failed', 'ec2:TerminateInstances failed after retries.', 'Try again.'), 1);
+    const { id } = domain.workstations.launchWorkstation(OWNER, request());
+    const record = await settled(domain, id);
+    expect(record.error?.code).toBe('BOOT_TIMEOUT');
+    expect(domain.cloud.callsOf('terminateInstance')).toEqual([[record.instanceId], [record.instanceId]]);
+    expect(domain.cloud.instanceOf(id)?.state).toBe('terminated');
+  });
+
   it('sets a launch still waiting on its bootstrap aside when the service stops: not failed, instance kept, no wait left behind', async () => {
     const domain = startDomain();
     const { id } = domain.workstations.launchWorkstation(OWNER, request());

@@ -84,6 +84,9 @@ class LeaseLost extends Error {}
 
 /** How often the driving replica reads the reports other replicas kept for its launches. */
 const RELAY_POLL_MS = 1_000;
+/** A failed launch's clean-up: tries in all, the first wait between them (doubling): about 15 s. */
+const CLEAN_UP_ATTEMPTS = 5;
+const CLEAN_UP_BACKOFF_MS = 1_000;
 
 /** The image and the root volume a launch settled on, and whether the instance can hibernate. */
 interface SettledMachine {
@@ -458,16 +461,12 @@ export class LaunchRunner {
    * a launch shown as failed has left no instance or role of its own behind.
    */
   private async fail(id: string, problem: Problem): Promise<void> {
-    const { timeline, cloud, logger } = this.deps;
+    const { timeline } = this.deps;
     const record = this.deps.store.update(id, { failing: problem });
-    // A failed launch must not leave a billed instance behind, even one whose RunInstances answer was lost.
-    for (const instanceId of await this.instancesOf(record)) {
-      try {
-        await cloud.terminateInstance(instanceId);
-        timeline.log(id, `instance ${instanceId} terminated so that it costs nothing`);
-      } catch (terminateError) {
-        logger.error({ workstation: id, err: terminateError }, 'could not terminate the instance of a failed launch');
-      }
+    // AWS failing is often why the launch failed: its clean-up tries again, backing off, before it gives up
+    // (the soak found instances left running when one look-up failed past the SDK's retries).
+    for (let attempt = 1; !(await this.terminateInstancesOf(record)) && attempt < CLEAN_UP_ATTEMPTS && !this.stopping; attempt++) {
+      await new Promise(resolve => setTimeout(resolve, CLEAN_UP_BACKOFF_MS * 2 ** (attempt - 1)).unref());
     }
     await this.removeRole(id);
     timeline.progress(id, 'failed', problem.detail, undefined, problem);
@@ -476,16 +475,34 @@ export class LaunchRunner {
     });
   }
 
-  /** The record's instance, or, when it never learned one, whatever carries the launch's tag. */
-  private async instancesOf(record: WorkstationRecord): Promise<string[]> {
-    if (record.instanceId) return [record.instanceId];
-    try {
-      const found = await this.deps.cloud.findInstances({ launchId: record.id });
-      return found.filter(i => i.state !== 'shutting-down' && i.state !== 'terminated').map(i => i.instanceId);
-    } catch (error) {
-      this.deps.logger.error({ workstation: record.id, err: error }, 'could not look for the instance of a failed launch');
-      return [];
+  /**
+   * A failed launch must not leave a billed instance behind, even one whose RunInstances answer was lost:
+   * the record's instance, or, when it never learned one, whatever carries the launch's tag. False when a
+   * look-up or a terminate failed.
+   */
+  private async terminateInstancesOf(record: WorkstationRecord): Promise<boolean> {
+    const { cloud, timeline, logger } = this.deps;
+    let instanceIds = record.instanceId ? [record.instanceId] : [];
+    if (!record.instanceId) {
+      try {
+        const found = await cloud.findInstances({ launchId: record.id });
+        instanceIds = found.filter(i => i.state !== 'shutting-down' && i.state !== 'terminated').map(i => i.instanceId);
+      } catch (error) {
+        logger.error({ workstation: record.id, err: error }, 'could not look for the instance of a failed launch');
+        return false;
+      }
     }
+    let done = true;
+    for (const instanceId of instanceIds) {
+      try {
+        await cloud.terminateInstance(instanceId);
+        timeline.log(record.id, `instance ${instanceId} terminated so that it costs nothing`);
+      } catch (terminateError) {
+        logger.error({ workstation: record.id, err: terminateError }, 'could not terminate the instance of a failed launch');
+        done = false;
+      }
+    }
+    return done;
   }
 
   private watchOf(id: string): BootWatch {

@@ -40,7 +40,7 @@ export class FakeCloud implements Cloud {
   /** EFS file systems by id, and the access points on them. */
   readonly fileSystems = new Map<string, FileSystemSpec & { accessPoints: Map<string, AccessPointSpec> }>();
   private readonly imageArches: Partial<Record<Arch, Arch>> = {};
-  private readonly failures = new Map<CloudMethod, PrismError>();
+  private readonly failures = new Map<CloudMethod, { error: PrismError; left: number }>();
   private readonly holds = new Map<CloudMethod, Promise<void>>();
   private readonly userData = new Map<string, string>();
   private readonly lostAnswers = new Set<CloudMethod>();
@@ -58,9 +58,9 @@ export class FakeCloud implements Cloud {
     this.imageArches[asked] = actual;
   }
 
-  /** Every later call of `method` fails with `error`. */
-  fail(method: CloudMethod, error: PrismError): void {
-    this.failures.set(method, error);
+  /** Every later call of `method` fails with `error`; only the next `times` when given. */
+  fail(method: CloudMethod, error: PrismError, times = Number.POSITIVE_INFINITY): void {
+    this.failures.set(method, { error, left: times });
   }
 
   /**
@@ -263,7 +263,8 @@ export class FakeCloud implements Cloud {
     await this.holds.get(method);
     const failure = this.failures.get(method);
     if (failure) {
-      throw failure;
+      if (--failure.left <= 0) this.failures.delete(method);
+      throw failure.error;
     }
     const value = work();
     if (this.lostAnswers.delete(method)) {
