@@ -32,6 +32,9 @@ export function openRealtime(api: PrismApi): PrismSocket {
   const cursor = new EventCursor();
   const socket: PrismSocket = io(base.origin, {
     path: `${base.pathname}socket.io`,
+    // One connection, so any balancer in front of several replicas keeps it on one (docs/replicas.md);
+    // JupyterLab's kernels need WebSockets too, so wherever JupyterLab works, this does.
+    transports: ['websocket'],
     withCredentials: true,
     auth: callback =>
       callback(cursor.auth(api.serviceToken ? { token: api.serviceToken } : {})),

@@ -19,6 +19,8 @@ export function openEvents(client: ServiceClient): Promise<PrismSocket> {
   const cursor = new EventCursor();
   const socket: PrismSocket = io(base.origin, {
     path: `${base.pathname}socket.io`,
+    // One connection, so any balancer in front of several replicas keeps it on one (docs/replicas.md).
+    transports: ['websocket'],
     auth: callback => callback(cursor.auth(client.token ? { token: client.token } : {})),
     timeout: CONNECT_TIMEOUT_MS
   });
