@@ -4,7 +4,8 @@
  * database alone (no SQLite file is ever made), and the watching client
  * replays exactly what it missed. Then two service processes on the one
  * database get launches into the same project at once, and the project's
- * allocation holds across them.
+ * allocation holds across them. The database's password is in no log line,
+ * nor is a wrong one when the service cannot connect.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,6 +27,7 @@ let moto: Moto;
 let ec2: EC2Client;
 let database: TestDatabase;
 let usersFile: string;
+let logFile: string;
 const dataDirs: string[] = [];
 const lives: PrismProcess[] = [];
 
@@ -36,7 +38,7 @@ function dataDir(): string {
 }
 
 async function life(dir: string): Promise<PrismProcess> {
-  const started = await spawnPrism(moto.endpoint, dir, { PRISM_USERS_FILE: usersFile }, { databaseUrl: database.url });
+  const started = await spawnPrism(moto.endpoint, dir, { PRISM_USERS_FILE: usersFile, PRISM_LOG_LEVEL: 'debug' }, { databaseUrl: database.url, logFile });
   lives.push(started);
   return started;
 }
@@ -53,10 +55,12 @@ const workstation = async (life: PrismProcess, who: { token: string }, id: strin
   (await (await as(life, who, `/instances/${id}`)).json()) as Workstation;
 
 beforeAll(async () => {
-  database = createTestDatabase();
+  // Its own role with a random password, which the logs must never show.
+  database = createTestDatabase({ ownRole: true });
   moto = await startMoto();
   ec2 = emulatorEc2(moto.endpoint);
   usersFile = writeUsersFile([ALICE, BOB]);
+  logFile = path.join(dataDir(), 'prism.log');
 }, 60_000);
 
 afterAll(async () => {
@@ -130,4 +134,18 @@ it('holds a project’s allocation with two service processes on one database ta
   expect(await listed(b)).toEqual(await listed(a));
   const accepted = (await Promise.all(answers.filter(r => r.status === 202).map(r => r.json()))) as { id: string }[];
   await Promise.all(accepted.map(({ id }) => as(a, BOB, `/instances/${id}`, 'DELETE')));
+});
+
+it('stops at start with a hint when PostgreSQL refuses the password, and no log shows the password, right or wrong', async () => {
+  const wrong = new URL(database.url);
+  wrong.password = 'wrong-password-4c1d0e9a';
+  await expect(spawnPrism(moto.endpoint, dataDir(), {}, { databaseUrl: wrong.toString(), logFile })).rejects.toThrow('exited at start');
+  const log = fs.readFileSync(logFile, 'utf8');
+  expect(log).toContain('Prism cannot connect to PostgreSQL');
+  expect(log).toContain('Check PRISM_DATABASE_URL');
+  expect(log).toContain('prism-server listening');
+  const password = new URL(database.url).password;
+  expect(password.length).toBeGreaterThanOrEqual(24);
+  expect(log.includes(password)).toBe(false);
+  expect(log.includes(wrong.password)).toBe(false);
 });

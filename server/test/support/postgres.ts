@@ -17,16 +17,33 @@ export interface TestDatabase {
   drop(): void;
 }
 
-/** Creates `prism_test_<random>` on the test cluster. @throws with a hint when PostgreSQL cannot be reached. */
-export function createTestDatabase(): TestDatabase {
+/**
+ * Creates `prism_test_<random>` on the test cluster. With `ownRole`, the
+ * database belongs to a new role of its own with a random password (the URL
+ * carries it), so a test can look for that password in logs.
+ * @throws with a hint when PostgreSQL cannot be reached.
+ */
+export function createTestDatabase(options: { ownRole?: boolean } = {}): TestDatabase {
   const name = `prism_test_${crypto.randomBytes(6).toString('hex')}`;
-  withMaintenance(client => client.querySync(`CREATE DATABASE ${name}`));
   const url = new URL(TEST_DATABASE_URL);
   url.pathname = `/${name}`;
+  const role = options.ownRole ? { name: `${name}_owner`, password: crypto.randomBytes(18).toString('hex') } : null;
+  withMaintenance(client => {
+    if (role) {
+      client.querySync(`CREATE ROLE ${role.name} LOGIN PASSWORD '${role.password}'`);
+      url.username = role.name;
+      url.password = role.password;
+    }
+    client.querySync(`CREATE DATABASE ${name}${role ? ` OWNER ${role.name}` : ''}`);
+  });
   return {
     url: url.toString(),
     name,
-    drop: () => withMaintenance(client => client.querySync(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))
+    drop: () =>
+      withMaintenance(client => {
+        client.querySync(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        if (role) client.querySync(`DROP ROLE IF EXISTS ${role.name}`);
+      })
   };
 }
 
