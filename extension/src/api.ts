@@ -465,7 +465,9 @@ export class PrismApi {
 
   /** @throws {PrismRequestError} `SSH_KEY_NOT_FOUND` */
   async deleteSshKey(fingerprint: string): Promise<void> {
-    await this.request(`me/ssh-keys/${encodeURIComponent(fingerprint)}`, { method: 'DELETE' });
+    // URL-safe base64: the /prism/ proxy turns an encoded `/` back into a path separator.
+    const urlSafe = fingerprint.replace(/\+/g, '-').replace(/\//g, '_');
+    await this.request(`me/ssh-keys/${encodeURIComponent(urlSafe)}`, { method: 'DELETE' });
   }
 
   /** The project's shared notebooks, each at its latest version. @throws {PrismRequestError} */

@@ -169,7 +169,9 @@ it('removes a key its owner deletes, and leaves the key pair’s line alone', as
   const wrong = await as(BOB, `/me/ssh-keys/${encodeURIComponent(keys.alice.fingerprint)}`, 'DELETE');
   expect(wrong.status).toBe(404);
   expect(await wrong.json()).toMatchObject({ code: 'SSH_KEY_NOT_FOUND', hint: expect.any(String) });
-  const deleted = await as(ALICE, `/me/ssh-keys/${encodeURIComponent(keys.alice.fingerprint)}`, 'DELETE');
+  // URL-safe base64, as the extension sends it through the /prism/ proxy.
+  const urlSafe = keys.alice.fingerprint.replace(/\+/g, '-').replace(/\//g, '_');
+  const deleted = await as(ALICE, `/me/ssh-keys/${encodeURIComponent(urlSafe)}`, 'DELETE');
   expect(deleted.status).toBe(204);
   expect((await (await as(ALICE, '/me/ssh-keys')).json()) as SshKey[]).toEqual([]);
   await until(() => !holds('alice'), 30_000, 'alice’s key gone');

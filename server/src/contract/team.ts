@@ -6,7 +6,7 @@
 
 /** One of a researcher's SSH public keys, installed on every workstation they may reach. */
 export interface SshKey {
-  /** `SHA256:...`, as `ssh-keygen -lf` prints it; URL-encode it in `DELETE /me/ssh-keys/:fingerprint`. */
+  /** `SHA256:...`, as `ssh-keygen -lf` prints it; URL-encode it (or its URL-safe base64) in `DELETE /me/ssh-keys/:fingerprint`. */
   fingerprint: string;
   /** `ssh-ed25519`, `ecdsa-sha2-nistp256`, `ssh-rsa`, ... */
   type: string;

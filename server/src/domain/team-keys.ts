@@ -79,9 +79,13 @@ export class TeamKeys {
     return publicView(key);
   }
 
-  /** @throws {PrismError} SSH_KEY_NOT_FOUND. */
+  /**
+   * `fingerprint` as ssh-keygen prints it, or in URL-safe base64 (`-` for `+`, `_` for `/`): a proxy
+   * in front of Prism (jupyter-server-proxy) may decode a `%2F` into a path separator.
+   * @throws {PrismError} SSH_KEY_NOT_FOUND.
+   */
   removeKey(user: string, fingerprint: string): void {
-    if (!this.deps.store.removeSshKey(user, fingerprint)) {
+    if (!this.deps.store.removeSshKey(user, fingerprint.replace(/-/g, '+').replace(/_/g, '/'))) {
       throw new PrismError(
         'SSH_KEY_NOT_FOUND',
         404,
