@@ -74,3 +74,26 @@ describe('the origins allowed to write and open the socket', () => {
     }
   });
 });
+
+describe('the database', () => {
+  it('is the data folder’s SQLite unless PRISM_DATABASE_URL names PostgreSQL', () => {
+    expect(parseConfig({}).databaseUrl).toBeUndefined();
+    expect(parseConfig({ PRISM_DATABASE_URL: ' ' }).databaseUrl).toBeUndefined();
+    const url = 'postgresql://prism:s3cret@db.internal:5432/prism?sslmode=require';
+    expect(parseConfig({ PRISM_DATABASE_URL: url }).databaseUrl).toBe(url);
+    expect(parseConfig({ PRISM_DATABASE_URL: 'postgres://db.internal/prism' }).databaseUrl).toBe('postgres://db.internal/prism');
+  });
+
+  it('refuses a URL that is not PostgreSQL’s, naming the variable and never echoing the password', () => {
+    for (const bad of ['mysql://prism:s3cret@db.internal/prism', 'db.internal:5432', 'postgresql:///nohost-s3cret', '/var/lib/prism.sqlite']) {
+      let message = '';
+      try {
+        parseConfig({ PRISM_DATABASE_URL: bad });
+      } catch (error) {
+        message = String(error);
+      }
+      expect(message).toMatch(/PRISM_DATABASE_URL: must be a postgresql:\/\/ URL/);
+      expect(message).not.toContain('s3cret');
+    }
+  });
+});
