@@ -18,6 +18,7 @@ let deleted: string[];
 let workstations: Pick<WorkstationRecord, 'project' | 'state' | 'name'>[];
 let spaces: ProjectSpaces;
 let changed: string[];
+let failDeletes: boolean;
 
 beforeEach(() => {
   db = new SqliteDatabase(':memory:');
@@ -31,6 +32,7 @@ beforeEach(() => {
   deleted = [];
   workstations = [];
   changed = [];
+  failDeletes = false;
   const cloud: SpaceCloud = {
     createFileSystem: async () => 'fs-0001',
     ensureMountTargets: async () => ['fsmt-1'],
@@ -39,7 +41,10 @@ beforeEach(() => {
       made.push(spec);
       return `fsap-${made.length}`;
     },
-    deleteAccessPoint: async id => void deleted.push(id)
+    deleteAccessPoint: async id => {
+      if (failDeletes) throw Object.assign(new Error('AWS refused elasticfilesystem:DeleteAccessPoint'), { code: 'CLOUD_REQUEST_REJECTED' });
+      deleted.push(id);
+    }
   };
   spaces = new ProjectSpaces({
     store: new SqlTeamStore(db),
@@ -105,6 +110,15 @@ describe('a project space', () => {
       ['bo', true]
     ]);
     expect(changed).toEqual(['genomics']);
+  });
+
+  it('takes a leaving member’s mount out of the desired state even when EFS refuses to delete their access point', async () => {
+    await spaces.createSpace('ada', 'genomics');
+    failDeletes = true;
+    members = members.filter(m => m.user !== 'bo');
+    await spaces.followMembers('genomics');
+    expect(spaces.projectMounts({ owner: 'bo', project: 'genomics' })).toEqual([]);
+    expect(spaces.getSpace('ada', 'genomics').access.map(a => a.user)).toEqual(['ada', 'vi']);
   });
 
   it('mounts at /project through the owner’s access point, read-only for a viewer, nothing for someone not in the project', async () => {

@@ -203,11 +203,17 @@ export class ProjectSpaces {
     for (const [user, access] of held) {
       const role = roles.get(user);
       if (role && (role === 'viewer') === access.readOnly) continue;
-      await cloud.deleteAccessPoint(access.accessPointId);
+      // Out of the desired state first: access goes at the next round even if EFS refuses the delete now.
       store.removeSpaceAccess(project, user);
       held.delete(user);
       changed = true;
-      logger.info({ project, user, accessPoint: access.accessPointId }, role ? 'project space access point replaced' : 'project space access point deleted');
+      try {
+        await cloud.deleteAccessPoint(access.accessPointId);
+        logger.info({ project, user, accessPoint: access.accessPointId }, role ? 'project space access point replaced' : 'project space access point deleted');
+      } catch (error) {
+        // Unused from now on; deleting the space deletes every access point of its file system.
+        logger.warn({ project, user, accessPoint: access.accessPointId, err: error }, 'could not delete a project space access point; it is no longer mounted');
+      }
     }
     for (const [user, role] of roles) {
       if (held.has(user)) continue;
