@@ -8,6 +8,7 @@ import {
   MainAreaWidget,
   WidgetTracker
 } from '@jupyterlab/apputils';
+import { IDocumentManager } from '@jupyterlab/docmanager';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
@@ -155,7 +156,7 @@ const sharedNotebooksPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-prism:shared-notebooks',
   description: 'Share notebooks to a project, open copies of those shared, hear of new versions.',
   requires: [IPrismModel],
-  optional: [IDefaultFileBrowser, ICommandPalette, ILayoutRestorer, ITranslator],
+  optional: [IDefaultFileBrowser, IDocumentManager, ICommandPalette, ILayoutRestorer, ITranslator],
   autoStart: true,
   activate: activateSharedNotebooks
 };
@@ -164,6 +165,7 @@ function activateSharedNotebooks(
   app: JupyterFrontEnd,
   prism: IPrismModel,
   browser: IDefaultFileBrowser | null,
+  docManager: IDocumentManager | null,
   palette: ICommandPalette | null,
   restorer: ILayoutRestorer | null,
   translator: ITranslator | null
@@ -171,7 +173,7 @@ function activateSharedNotebooks(
   const trans = (translator ?? nullTranslator).load('jupyterlab_prism');
   const model = new SharedNotebooksModel(prism, app.serviceManager.contents);
   const sidebar = addSharedNotebooksSidebar(app, model, trans);
-  addSharedNotebookCommands(app, model, browser, sidebar.id, trans);
+  addSharedNotebookCommands(app, model, browser, docManager, sidebar.id, trans);
   notifyNewVersions(model, app, trans);
   const category = trans.__('Prism');
   palette?.addItem({ command: CommandIDs.shareNotebook, category });

@@ -5,6 +5,7 @@
  */
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
+import type { IDocumentManager } from '@jupyterlab/docmanager';
 import type { IDocumentWidget } from '@jupyterlab/docregistry';
 import type { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import type { TranslationBundle } from '@jupyterlab/translation';
@@ -26,6 +27,7 @@ export function addSharedNotebookCommands(
   app: JupyterFrontEnd,
   model: SharedNotebooksModel,
   browser: IDefaultFileBrowser | null,
+  docManager: IDocumentManager | null,
   sidebarId: string,
   trans: TranslationBundle
 ): void {
@@ -60,6 +62,11 @@ export function addSharedNotebookCommands(
         const choice = await askShare(baseName(path), projects, trans);
         if (!choice) {
           return;
+        }
+        // What is shared is the file; an open notebook's unsaved edits are what the researcher means to share.
+        const open = docManager?.findWidget(path)?.context;
+        if (open?.model.dirty) {
+          await open.save();
         }
         const version = await model.share(path, choice.project, choice.note);
         const project = projects.find(p => p.id === choice.project)?.name ?? choice.project;
