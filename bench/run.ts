@@ -14,6 +14,7 @@ import { manyUsers } from './many-users';
 import { memory } from './memory';
 import { machineAt, RESULTS_DIR, table, writeResult, type BenchResult } from './lib/report';
 import { serviceOverhead } from './service-overhead';
+import { soak } from './soak';
 
 // Counts cut so that the whole fits 15 minutes on the shared 2-core machine (README, "Reproduce"):
 // the issue asks 10 memory rounds; BENCH_MEMORY_ROUNDS=10 runs them.
@@ -24,7 +25,8 @@ const BENCHMARKS: Record<string, () => Promise<Omit<BenchResult, 'startedAt' | '
   memory: () => memory({ sockets: 1000, rounds: Number(process.env.BENCH_MEMORY_ROUNDS ?? 4), launches: 100 }),
   extension: () => extensionSize(),
   'extension-ui': () => extensionUi({ runs: 5, workstations: 1000 }),
-  datasets: () => datasetBrowsing({ keys: 100_000, pages: 50, runs: 1 })
+  datasets: () => datasetBrowsing({ keys: 100_000, pages: 50, runs: 1 }),
+  soak: () => soak({ users: 20, launches: 200, inFlightPerUser: 4, seed: 7 })
 };
 
 async function main(): Promise<void> {
