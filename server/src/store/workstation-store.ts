@@ -55,10 +55,17 @@ export class SqlWorkstationStore implements WorkstationStore {
    */
   appendEvent(event: WorkstationEvent): number {
     const { seq: _given, ...body } = event;
-    const row = this.db.transaction(() => {
-      this.db.lock('workstation-events');
-      return this.db.get<{ seq: number }>('INSERT INTO workstation_events (workstation_id, body) VALUES (?, ?) RETURNING seq', event.id, JSON.stringify(body));
-    });
+    const text = JSON.stringify(body);
+    // On PostgreSQL one statement, one round trip: the lock is taken before the row takes its seq, and held to its commit.
+    const row =
+      this.db.dialect === 'postgres'
+        ? this.db.get<{ seq: number }>(
+            `INSERT INTO workstation_events (workstation_id, body)
+             SELECT ?, ? FROM (SELECT pg_advisory_xact_lock(hashtextextended('workstation-events', 0))) AS turn RETURNING seq`,
+            event.id,
+            text
+          )
+        : this.db.get<{ seq: number }>('INSERT INTO workstation_events (workstation_id, body) VALUES (?, ?) RETURNING seq', event.id, text);
     return Number(row?.seq);
   }
 
