@@ -5,13 +5,8 @@ import * as React from 'react';
 import type { LaunchParameterValue } from '../../../server/src/contract/api';
 import type { Arch } from '../../../server/src/contract/events';
 import { ArchPrices } from '../costs/ArchPrices';
-import {
-  allocationLeft,
-  allowedSizes,
-  allowedTemplates,
-  type LaunchProjects
-} from '../projects/launch-projects';
-import { allocationText, allocationUsedUp, ProjectPicker } from '../projects/ProjectPicker';
+import { allocationLeft, allowedSizes, allowedTemplates, type LaunchProjects } from '../projects/launch-projects';
+import { allocationText, ProjectPicker, whyLaunchBlocked } from '../projects/ProjectPicker';
 import type { LaunchRequest, TemplateSummary } from '../tokens';
 import { formatPrice } from './format';
 import { ParameterFields } from './ParameterFields';
@@ -81,30 +76,10 @@ export function LaunchForm(props: {
   const name = typedName ?? `${template.name}-${suffix}`;
   const parameters = chosenParameters[template.name] ?? {};
   const allocation = allocationLeft(policy);
-  const blocked = launchBlocked();
-
-  /** Why a launch cannot go now, as the button says it (short) and in full; null when it can. */
-  function launchBlocked(): { label: string; reason: string } | null {
-    if (!project) return null;
-    if (!policy) {
-      return { label: trans.__('Launch'), reason: trans.__("Reading %1's policy…", project.name) };
-    }
-    if (allocation && allocation.left === 0) {
-      return {
-        label: allocation.limit === 'member'
-          ? trans.__('None left for you in %1', project.name)
-          : trans.__('None left in %1', project.name),
-        reason: allocationUsedUp(allocation, project, trans)
-      };
-    }
-    if (!sizes.length) {
-      return {
-        label: trans.__('No size allowed'),
-        reason: trans.__('%1 allows no %2 size of %3; pick another architecture or template.', project.name, arch, template!.title)
-      };
-    }
-    return null;
-  }
+  const blocked = whyLaunchBlocked(
+    { project, policy, allocation, sizesLeft: sizes.length, arch, templateTitle: template.title },
+    trans
+  );
 
   const launch = async (): Promise<void> => {
     setLaunching(true);
