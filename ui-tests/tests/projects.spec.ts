@@ -7,8 +7,8 @@ import { openPrismFromLauncher } from './prism-panel';
 
 /**
  * The lab's own user (a Prism admin) makes a project, adds ui-member and
- * ui-viewer (start-lab.sh's users file) and allows one template, one
- * workstation each. The same browser then acts as each of them, by pointing
+ * ui-viewer (start-lab.sh's users file) and allows one template, one size
+ * and one workstation each. The same browser then acts as each of them, by pointing
  * the extension's settings at the service with their token.
  */
 const MEMBER_TOKEN = 'ui-member-token-0123456789';
@@ -68,11 +68,13 @@ test('a project admin sets members and a policy; a member launches within it; a 
   const editor = project.locator('.jp-Prism-policyEditor');
   await editor.getByLabel('Any template').uncheck();
   await editor.getByLabel('Amazon Linux 2023').check();
+  await editor.getByLabel('Any size').uncheck();
+  await editor.getByLabel('medium', { exact: true }).check();
   await editor.getByLabel('Workstations per member at most').fill('1');
   await editor.getByRole('button', { name: 'Save policy' }).click();
   await expect(editor).toHaveCount(0);
   await expect(project.locator('.jp-Prism-policyTemplates')).toHaveText('amazon-linux');
-  await expect(project.locator('.jp-Prism-policySizes')).toHaveText('any');
+  await expect(project.locator('.jp-Prism-policySizes')).toHaveText('medium');
   await expect(project.locator('.jp-Prism-policyYours')).toHaveText('0 of 1');
   await expect(project.locator('.jp-Prism-projectBudget')).toHaveText('No budget set.');
   await testInfo.attach('projects-admin', { body: await projects.screenshot(), contentType: 'image/png' });
@@ -88,6 +90,10 @@ test('a project admin sets members and a policy; a member launches within it; a 
   await expect(panel.locator('.jp-Prism-templateCard')).toHaveCount(1);
   await expect(panel.locator('.jp-Prism-templateCard[data-template="amazon-linux"]')).toBeVisible();
   await expect(panel.locator('.jp-Prism-allocation')).toHaveText(`1 of 1 workstations left for you in ${name}`);
+  // Only the size the project allows, though the template's default is small.
+  await panel.locator('input[name="jp-Prism-arch"][value="arm64"]').check();
+  await expect(panel.locator('.jp-Prism-sizeSelect option')).toHaveCount(1);
+  await expect(panel.locator('.jp-Prism-sizeSelect option')).toHaveText(/^medium — m7g\.large/);
 
   const workstation = `in-project-${stamp}`;
   await panel.getByLabel('Workstation name').fill(workstation);
@@ -108,6 +114,7 @@ test('a project admin sets members and a policy; a member launches within it; a 
   const row = project.locator('.jp-Prism-projectWorkstation', { hasText: workstation });
   await expect(row).toContainText('ui-member');
   await expect(row).toContainText('amazon-linux');
+  await expect(row).toContainText('medium (m7g.large)');
   await expect(project.locator('.jp-Prism-policyYours')).toHaveText('1 of 1');
   await expect(project.getByRole('button', { name: 'Edit policy' })).toHaveCount(0);
   await expect(project.getByRole('button', { name: 'Add member' })).toHaveCount(0);
