@@ -6,7 +6,8 @@
  * project folder made 2775 with the project's gid. A workstation running
  * before the space gets it at /project through its agent; one launched after
  * mounts it at launch through its owner's access point. The space cannot be
- * deleted while workstations use it. A member who leaves loses their access
+ * deleted while workstations use it. A viewer made member gets a writing
+ * access point for her read-only one. A member who leaves loses their access
  * point, and their workstation unmounts the space.
  */
 import fs from 'node:fs';
@@ -163,6 +164,31 @@ it('refuses to delete the space while the project’s workstations use it', asyn
   expect(refused.status).toBe(409);
   expect(await refused.json()).toMatchObject({ code: 'PROJECT_SPACE_IN_USE', detail: expect.stringContaining('after-space'), hint: expect.any(String) });
   expect((await accessPoints()).length).toBe(3);
+});
+
+it('replaces a viewer’s read-only access point with a writing one when she becomes a member', async () => {
+  const before = space.access.find(a => a.user === 'vera') as ProjectSpace['access'][number];
+  expect((await as(ALICE, '/projects/space-lab/members/vera', 'PUT', { role: 'member' })).status).toBe(200);
+  await until(
+    async () => {
+      const points = await accessPoints();
+      return !points.some(ap => ap.AccessPointId === before.accessPointId) && points.some(ap => ownerOf(ap) === 'vera');
+    },
+    30_000,
+    'vera’s read-only access point replaced'
+  );
+  const now = (await accessPoints()).find(ap => ownerOf(ap) === 'vera') as AccessPointDescription;
+  expect(now.PosixUser).toEqual({ Uid: before.uid, Gid: space.gid });
+  let veraSees: ProjectSpace | undefined;
+  await until(
+    async () => {
+      veraSees = (await (await as(VERA, '/projects/space-lab/space')).json()) as ProjectSpace;
+      return veraSees.access[0]?.accessPointId === now.AccessPointId;
+    },
+    10_000,
+    'the space to list vera’s new access point'
+  );
+  expect(veraSees?.access).toEqual([{ user: 'vera', uid: before.uid, accessPointId: now.AccessPointId, readOnly: false }]);
 });
 
 it('deletes a leaving member’s access point, and their workstation unmounts the space', async () => {
