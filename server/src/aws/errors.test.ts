@@ -66,6 +66,11 @@ describe('turning AWS errors into problems a person can act on', () => {
     expect(problem.hint).toMatch(/PRISM_REGION/);
   });
 
+  it('reads a connection reset the SDK re-wrapped as text as AWS not reached, not as a rejected request', () => {
+    const wrapped = Object.assign(new Error('AWS SDK error wrapper for Error: socket hang up'), { $metadata: {} });
+    expect(toPrismError(wrapped, 'ec2:RunInstances')).toMatchObject({ code: 'CLOUD_UNREACHABLE', status: 503, detail: expect.stringContaining('ECONNRESET') });
+  });
+
   it('offers stopping when a workstation cannot hibernate', () => {
     const problem = toPrismError(
       serviceError('UnsupportedHibernationConfiguration', 'For hibernation, the instance must be configured'),

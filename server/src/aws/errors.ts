@@ -198,6 +198,8 @@ function networkCode(sdk: SdkErrorShape): string | undefined {
   }
   // The SDK's retry layer re-wraps an error from another realm (a VM context, as
   // under jest) as text: "AWS SDK error wrapper for Error: connect ECONNREFUSED ...".
+  // A connection reset is "socket hang up" in that text, its code lost (the soak's lost RunInstances answers).
+  if (sdk.message?.includes('socket hang up')) return 'ECONNRESET';
   return [...NETWORK_CODES].find(code => sdk.message?.includes(code));
 }
 
