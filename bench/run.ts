@@ -15,6 +15,7 @@ import { memory } from './memory';
 import { machineAt, RESULTS_DIR, table, writeResult, type BenchResult } from './lib/report';
 import { serviceOverhead } from './service-overhead';
 import { storeCost } from './store';
+import { soak } from './soak';
 
 // Counts cut so that the whole fits 15 minutes on the shared 2-core machine (README, "Reproduce"):
 // the issue asks 10 memory rounds; BENCH_MEMORY_ROUNDS=10 runs them.
@@ -26,7 +27,8 @@ const BENCHMARKS: Record<string, () => Promise<Omit<BenchResult, 'startedAt' | '
   extension: () => extensionSize(),
   'extension-ui': () => extensionUi({ runs: 5, workstations: 1000 }),
   datasets: () => datasetBrowsing({ keys: 100_000, pages: 50, runs: 1 }),
-  store: () => storeCost({ calls: 2000, records: 200 })
+  store: () => storeCost({ calls: 2000, records: 200 }),
+  soak: () => soak({ users: 20, launches: 200, inFlightPerUser: 4, seed: 7 })
 };
 
 async function main(): Promise<void> {
