@@ -19,7 +19,7 @@ import type {
   Problem,
   WorkstationEvent
 } from '../../server/src/contract/events';
-import type { SshKey } from '../../server/src/contract/team';
+import type { ProjectSpace, SshKey } from '../../server/src/contract/team';
 import type {
   BudgetStatus,
   CreateProjectRequest,
@@ -461,6 +461,23 @@ export class PrismApi {
   /** @throws {PrismRequestError} `SSH_KEY_INVALID` (a private key, a short RSA key, ...), `SSH_KEY_EXISTS`, `SSH_KEY_LIMIT` */
   addSshKey(publicKey: string): Promise<SshKey> {
     return this.request('me/ssh-keys', { method: 'POST', body: JSON.stringify({ publicKey }) });
+  }
+
+  /** The project's shared EFS space; null before a project admin makes it. @throws {PrismRequestError} */
+  async projectSpace(id: string): Promise<ProjectSpace | null> {
+    try {
+      return await this.request(`projects/${encodeURIComponent(id)}/space`);
+    } catch (reason) {
+      if (reason instanceof PrismRequestError && reason.code === 'PROJECT_SPACE_NOT_FOUND') {
+        return null;
+      }
+      throw reason;
+    }
+  }
+
+  /** (project admins) @throws {PrismRequestError} `FORBIDDEN`, AWS problems */
+  makeProjectSpace(id: string): Promise<ProjectSpace> {
+    return this.request(`projects/${encodeURIComponent(id)}/space`, { method: 'POST' });
   }
 
   /** @throws {PrismRequestError} `SSH_KEY_NOT_FOUND` */

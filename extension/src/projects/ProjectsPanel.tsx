@@ -13,6 +13,7 @@ import { ProblemNotice } from '../widgets/ProblemNotice';
 import { ViewHeader } from '../widgets/ViewHeader';
 import { MembersSection } from './MembersSection';
 import { PolicySection } from './PolicySection';
+import { SpaceSection } from './SpaceSection';
 import type { IProjectView, ProjectsModel } from './projects-model';
 import { roleText } from './role-text';
 
@@ -99,6 +100,7 @@ function ProjectDetail(props: {
       {project.description && <p className="jp-Prism-projectDescription">{project.description}</p>}
       <MembersSection model={model} members={project.members} trans={trans} />
       <PolicySection model={model} policy={opened.policy} templates={templates} trans={trans} />
+      <SpaceSection model={model} space={opened.space} trans={trans} />
       <h4>{trans.__('Budget')}</h4>
       <p className="jp-Prism-projectBudget">
         {budget

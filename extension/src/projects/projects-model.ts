@@ -17,6 +17,7 @@ import type {
   ProjectPolicySetting,
   ProjectRole
 } from '../../../server/src/contract/projects';
+import type { ProjectSpace } from '../../../server/src/contract/team';
 
 /** One project as its view shows it. */
 export interface IProjectView {
@@ -26,6 +27,8 @@ export interface IProjectView {
   readonly budget: BudgetStatus | null;
   /** Newest first. */
   readonly workstations: ReadonlyArray<Workstation>;
+  /** The shared EFS space; null before a project admin makes it. */
+  readonly space: ProjectSpace | null;
 }
 
 export class ProjectsModel implements IDisposable {
@@ -119,6 +122,12 @@ export class ProjectsModel implements IDisposable {
     return this._change(api => (id ? api.setProjectPolicy(id, setting) : Promise.resolve()));
   }
 
+  /** Make the opened project's shared space (project admins). @returns the refusal, or null. */
+  makeSpace(): Promise<Problem | null> {
+    const id = this._selectedId;
+    return this._change(api => (id ? api.makeProjectSpace(id) : Promise.resolve()));
+  }
+
   dispose(): void {
     if (this._isDisposed) return;
     this._isDisposed = true;
@@ -143,11 +152,12 @@ export class ProjectsModel implements IDisposable {
       return;
     }
     const api = this._prism.api;
-    const [project, policy, budget, workstations] = await Promise.all([
+    const [project, policy, budget, workstations, space] = await Promise.all([
       api.project(id),
       api.projectPolicy(id),
       api.projectBudget(id),
-      api.projectWorkstations(id)
+      api.projectWorkstations(id),
+      api.projectSpace(id)
     ]);
     // The researcher may have opened another project meanwhile.
     if (id !== this._selectedId) return;
@@ -155,7 +165,8 @@ export class ProjectsModel implements IDisposable {
       project,
       policy,
       budget,
-      workstations: [...workstations].sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      workstations: [...workstations].sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
+      space
     };
   }
 
