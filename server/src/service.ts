@@ -126,7 +126,8 @@ export async function startService(configured: Config, logger: Logger): Promise<
         cloud: awsCloud,
         sandboxRoot: path.join(config.dataDir, 'emulated-workstations'),
         logger: logger.child({ module: 'boot-emulator' }),
-        reportUrl: () => reportUrl
+        reportUrl: () => reportUrl,
+        stableReportUrl: config.reportUrl !== undefined
       })
     : null;
   const emulatedCloud = emulator ? withEmulatedBoot(awsCloud, emulator) : null;

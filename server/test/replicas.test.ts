@@ -8,7 +8,8 @@
  * Replica A is then killed mid-bootstrap: B claims the launch once A's lease
  * expired and finishes it, with one instance made, every phase in order and no
  * event missed on Alice's socket, and REST through the one port answering
- * throughout.
+ * throughout. Before that, a launch driven by A and terminated through B
+ * stops on A rather than waiting for a machine that will not report again.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -157,6 +158,28 @@ async function until<T>(what: string, check: () => Promise<T | undefined> | T | 
   }
 }
 
+it('stops driving a launch on one replica when it is terminated through the other', async () => {
+  const launched = await replicaA.api('/instances', {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${ALICE.token}` },
+    body: JSON.stringify({ name: 'terminated-elsewhere', template: 'amazon-linux', arch: 'arm64' })
+  });
+  expect(launched.status).toBe(202);
+  const { id } = (await launched.json()) as Workstation;
+  expect(leaseHolder(`launch:${id}`)).toBe('replica-a');
+  await until('the launch to wait for its bootstrap', async () => {
+    const w = (await throughBalancer(`/instances/${id}`, ALICE.token)).json as Workstation;
+    return w.phase === 'bootstrap' ? true : undefined;
+  });
+
+  const terminated = await replicaB.api(`/instances/${id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${ALICE.token}` } });
+  expect(terminated.status).toBe(200);
+  // A hears of it through the database, stops waiting for the machine's reports and lets the launch go.
+  await until('replica A to let the launch go', () => (leaseHolder(`launch:${id}`) === null ? true : undefined), 30_000);
+  expect((await throughBalancer(`/instances/${id}`, ALICE.token)).json).toMatchObject({ state: 'terminated' });
+  expect(await instancesOfLaunch(ec2, id)).toEqual([]);
+});
+
 it('finishes a launch on the surviving replica after the one driving it is killed, and shares events and rooms between them', async () => {
   const project = await throughBalancer('/projects', ALICE.token, 'POST', { name: 'Replicas', description: 'two services, one port' });
   expect(project.status).toBe(201);
@@ -171,11 +194,12 @@ it('finishes a launch on the surviving replica after the one driving it is kille
   // REST through the one port, on a fresh connection each time, all along; the kill waits for the request in flight.
   const answers: number[] = [];
   let polling = true;
+  let paused = false;
   let inFlight: Promise<unknown> = Promise.resolve();
   let id = '';
   const poller = (async () => {
     while (polling) {
-      if (id) {
+      if (id && !paused) {
         inFlight = throughBalancer(`/instances/${id}`, ALICE.token).then(
           r => answers.push(r.status),
           () => answers.push(0)
@@ -207,9 +231,12 @@ it('finishes a launch on the surviving replica after the one driving it is kille
   const seqAtRemoval = Math.max(...(await history()).map(e => e.seq ?? 0));
 
   // A dies between two of the poller's requests, in the middle of the bootstrap.
+  paused = true;
   await inFlight;
   await replicaA.kill();
   const servedBeforeKill = balancer.served();
+  expect(((await throughBalancer(`/instances/${id}`, ALICE.token)).json as Workstation).phase).not.toBe('ready');
+  paused = false;
 
   const ready = await until('the launch to be ready on the survivor', async () => {
     const { json } = await throughBalancer(`/instances/${id}`, ALICE.token);
@@ -233,6 +260,9 @@ it('finishes a launch on the surviving replica after the one driving it is kille
   const phases = aliceHeard.flatMap(e => (e.id === id && e.kind === 'progress' ? [e.phase] : []));
   expect([...new Set(phases)]).toEqual([...LAUNCH_PHASES]);
   expect(phases[phases.length - 1]).toBe('ready');
+  // B resumed it once, from its record: the instance was there, so it went on from waiting for it to run.
+  expect(phases.filter(phase => phase === 'wait-running')).toHaveLength(2);
+  expect(phases.filter(phase => phase === 'run-instance')).toHaveLength(1);
 
   // Bob heard the launch while he was a member and nothing published after his removal.
   expect(bobHeard.some(e => e.id === id && (e.seq ?? 0) <= seqAtRemoval)).toBe(true);

@@ -36,6 +36,11 @@ export interface BootEmulatorOptions {
    * PRISM_REPORT_URL; an emulated one must follow a service restarted on another port.
    */
   reportUrl?: () => string | null;
+  /**
+   * PRISM_REPORT_URL is set: a machine still running keeps reporting there, whichever
+   * replica booted it, so it is left running rather than booted again.
+   */
+  stableReportUrl?: boolean;
 }
 
 /** What the sandboxed script may see of the service's environment: never its token; the idle agent's interval, which tests shorten. */
@@ -47,13 +52,19 @@ export function createBootEmulator({
   sandboxRoot,
   logger,
   env = process.env,
-  reportUrl = () => null
+  reportUrl = () => null,
+  stableReportUrl = false
 }: BootEmulatorOptions): BootEmulator {
   const booted = new Set<string>();
 
   async function boot(instanceId: string, launchId: string): Promise<void> {
     try {
       const sandbox = sandboxOf(sandboxRoot, launchId);
+      if (stableReportUrl && stillRunning(sandbox)) {
+        booted.add(launchId);
+        logger.info({ launchId, instanceId }, 'emulated machine still running; left as it is');
+        return;
+      }
       await halt(launchId);
       const script = bootstrapScript(await cloud.readUserData(instanceId));
       const root = path.join(sandbox, 'root');
@@ -193,6 +204,11 @@ export function withEmulatedBoot(cloud: Cloud, emulator: BootEmulator): Emulated
       return running.length;
     }
   };
+}
+
+/** Its bootstrap or its Jupyter is alive: the machine was booted by another replica, or before a restart. */
+function stillRunning(sandbox: string): boolean {
+  return readPid(path.join(sandbox, 'bootstrap.pid'), 'bash') !== null || readPid(path.join(sandbox, 'root', 'run', 'jupyter.pid'), 'jupyter') !== null;
 }
 
 function sandboxOf(sandboxRoot: string, launchId: string): string {

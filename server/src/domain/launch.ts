@@ -564,6 +564,11 @@ export class LaunchRunner {
   /** Reports kept for a launch driven here, into its watch once each, in the order they were sent. */
   private readRelayed(id: string): void {
     if (!this.deps.relay || !this.running.has(id) || this.leaseLost(id)) return;
+    if (this.cancelledAnywhere(id)) {
+      // Terminated through another replica: its machine will not report again, so stop waiting.
+      this.watches.get(id)?.close();
+      return;
+    }
     let reports: BootReport[];
     try {
       reports = this.deps.relay.pending(id, this.relayed.get(id) ?? 0);
