@@ -97,3 +97,34 @@ describe('the database', () => {
     }
   });
 });
+
+describe('replicas', () => {
+  it('names each replica and gives its leases 15 s unless told otherwise', () => {
+    const config = parseConfig({});
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.leaseMs).toBe(15_000);
+    expect(config.replicaId).toMatch(new RegExp(`-${process.pid}-[0-9a-f]{6}$`));
+    expect(parseConfig({ PRISM_REPLICA_ID: 'prism-a', PRISM_LEASE_SECONDS: '4', PRISM_REDIS_URL: 'rediss://:s3cret@cache.internal:6380' })).toMatchObject({
+      replicaId: 'prism-a',
+      leaseMs: 4_000,
+      redisUrl: 'rediss://:s3cret@cache.internal:6380'
+    });
+  });
+
+  it('refuses a Redis URL that is not one, or a lease of no time, naming the variable and never echoing the password', () => {
+    for (const [env, named] of [
+      [{ PRISM_REDIS_URL: 'http://:s3cret@cache.internal:6379' }, /PRISM_REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/],
+      [{ PRISM_REDIS_URL: 'cache.internal:6379' }, /PRISM_REDIS_URL/],
+      [{ PRISM_LEASE_SECONDS: '0' }, /PRISM_LEASE_SECONDS/]
+    ] as const) {
+      let message = '';
+      try {
+        parseConfig(env);
+      } catch (error) {
+        message = String(error);
+      }
+      expect(message).toMatch(named);
+      expect(message).not.toContain('s3cret');
+    }
+  });
+});
