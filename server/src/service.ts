@@ -23,7 +23,7 @@ import { cloudReachability } from './domain/cloud-reachability';
 import type { Cloud } from './domain/ports';
 import { RefreshablePriceBook, startPriceRefresh } from './domain/price-book';
 import { reconcileWithCloud } from './domain/reconcile';
-import { Leases } from './domain/lease';
+import { Leases, workAlone, type Work } from './domain/lease';
 import { connectSharedRooms } from './realtime/redis-adapter';
 import { SqlBootReportRelay } from './store/boot-report-relay-store';
 import { SqlLeaseStore } from './store/lease-store';
@@ -110,6 +110,8 @@ export async function startService(configured: Config, logger: Logger): Promise<
     logger: logger.child({ module: 'leases', replica: config.replicaId })
   });
   const sharedRooms = config.redisUrl ? await connectSharedRooms(config.redisUrl, logger.child({ module: 'realtime' })) : null;
+  // One process on its own SQLite file takes no leases: after a crash its next start resumes every launch at once.
+  const replicated = config.databaseUrl !== undefined || sharedRooms !== null;
   const catalog = await TemplateLibrary.open(config.templatesDir, templateVersions);
   for (const d of catalog.diagnostics) {
     logger.warn({ module: 'templates', file: d.file, line: d.line, column: d.column, hint: d.hint }, d.message);
@@ -180,7 +182,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
     audit,
     trustProxy: config.trustProxy,
     socketAdapter: sharedRooms?.adapter,
-    replicas: { leases, relay: new SqlBootReportRelay(database) },
+    replicas: replicated ? { leases, relay: new SqlBootReportRelay(database) } : undefined,
     cloud,
     catalog,
     community,
@@ -238,7 +240,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
   }
   // The scheduled jobs act on shared records and on AWS: one replica at a time runs them (docs/replicas.md).
   let backupsStopped: Promise<unknown> | undefined;
-  const scheduledJobs = leases.lead('scheduled-jobs', {
+  const scheduledJobs = (replicated ? (work: Work) => leases.lead('scheduled-jobs', work) : workAlone)({
     begin() {
       app.idle.start(IDLE_CHECK_MS);
       app.budgets.start(BUDGET_CHECK_MS);
@@ -291,7 +293,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
   // A launch whose replica died is taken by the first other replica to sweep after its lease expired.
   let sweeper: NodeJS.Timeout | undefined;
   void settled.then(() => {
-    if (health.draining) return;
+    if (health.draining || !replicated) return;
     sweeper = setInterval(() => {
       const taken = app.runner.resumeUnfinished();
       if (taken) logger.info({ taken }, 'took over launches whose replica stopped renewing them');

@@ -98,7 +98,7 @@ export class Leases {
    * Work only one replica runs at a time (the scheduled jobs): tried every
    * third of the lease's time; `begin` runs once it is won, `end` once it is lost or stopped.
    */
-  lead(name: string, work: { begin(): void; end(): void }): { leading(): boolean; stop(): void } {
+  lead(name: string, work: Work): Leadership {
     let lease: Lease | null = null;
     const tryToLead = (): void => {
       if (lease?.held()) return;
@@ -131,6 +131,23 @@ export class Leases {
       }
     };
   }
+}
+
+/** Work that starts when a replica takes it over and ends when it lets it go. */
+export interface Work {
+  begin(): void;
+  end(): void;
+}
+
+export interface Leadership {
+  leading(): boolean;
+  stop(): void;
+}
+
+/** One process on its own: the work is its from the start. */
+export function workAlone(work: Work): Leadership {
+  work.begin();
+  return { leading: () => true, stop: () => work.end() };
 }
 
 /** The lease on driving launch `id`. */
