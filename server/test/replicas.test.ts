@@ -8,7 +8,7 @@
  * Replica A is then killed mid-bootstrap: B claims the launch once A's lease
  * expired and finishes it, with one instance made, every phase in order and no
  * event missed on Alice's socket, and REST through the one port answering
- * throughout. Before that, a launch driven by A and terminated through B
+ * throughout; B then runs the scheduled jobs. Before that, a launch driven by A and terminated through B
  * stops on A rather than waiting for a machine that will not report again.
  */
 import fs from 'node:fs';
@@ -231,6 +231,8 @@ it('finishes a launch on the surviving replica after the one driving it is kille
   const seqAtRemoval = Math.max(...(await history()).map(e => e.seq ?? 0));
 
   // A dies between two of the poller's requests, in the middle of the bootstrap.
+  // The scheduled jobs run on one replica: the first to start.
+  expect(leaseHolder('scheduled-jobs')).toBe('replica-a');
   paused = true;
   await inFlight;
   await replicaA.kill();
@@ -249,6 +251,7 @@ it('finishes a launch on the surviving replica after the one driving it is kille
 
   expect(ready).toMatchObject({ state: 'running', phase: 'ready' });
   expect(leaseHolder(`launch:${id}`)).toBeNull();
+  await until('replica B to run the scheduled jobs', () => (leaseHolder('scheduled-jobs') === 'replica-b' ? true : undefined), 10_000);
   // One instance, ever, for the launch: the survivor resumed A's instead of making its own.
   expect((await instancesOfLaunch(ec2, id, ALL_STATES)).map(i => i.State?.Name)).toEqual(['running']);
 
