@@ -8,8 +8,9 @@
  * Replica A is then killed mid-bootstrap: B claims the launch once A's lease
  * expired and finishes it, with one instance made, every phase in order and no
  * event missed on Alice's socket, and REST through the one port answering
- * throughout; B then runs the scheduled jobs. Before that, a launch driven by A and terminated through B
- * stops on A rather than waiting for a machine that will not report again.
+ * throughout; B then runs the scheduled jobs. Before that, a launch driven
+ * by A and terminated through B stops on A rather than waiting for a machine
+ * that will not report again.
  */
 import fs from 'node:fs';
 import http from 'node:http';
