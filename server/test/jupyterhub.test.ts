@@ -4,10 +4,10 @@
  * prism-admins) reach Prism at /services/prism/ with hub tokens or through
  * the hub's OAuth sign-in, and see only what their project roles allow.
  */
-import http from 'node:http';
 import { io as connect } from 'socket.io-client';
 import type { Workstation } from '../src/contract/api';
 import type { WorkstationEvent } from '../src/contract/events';
+import { HubBrowser } from './support/hub-browser';
 import { prepareHub, type Hub } from './support/jupyterhub';
 import { startPrism, type PrismClientSocket, type TestPrism } from './support/prism';
 
@@ -162,68 +162,8 @@ it('keeps each user’s workstations their own, shows a project’s to its viewe
   expect((await as(tokens.alice, `/instances/${id}`, 'DELETE')).status).toBe(200);
 }, 240_000);
 
-/** One plain HTTP exchange; Node's fetch cannot say Sec-Fetch-Mode: navigate, as a browser's address bar does. */
-interface Page {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-function exchange(url: URL, method: string, headers: Record<string, string>, body?: string): Promise<Page> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(url, { method, headers }, response => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text }));
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
-/** A browser, as far as cookies and redirects go. */
-class Browser {
-  private readonly cookies = new Map<string, string>();
-  readonly setCookies: string[] = [];
-
-  async request(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Page> {
-    const headers = { ...options.headers };
-    if (this.cookies.size > 0) headers.Cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const page = await exchange(new URL(url, hub.publicUrl), options.method ?? 'GET', headers, options.body);
-    for (const line of page.headers['set-cookie'] ?? []) {
-      this.setCookies.push(line);
-      const [pair] = line.split(';');
-      const at = pair.indexOf('=');
-      const [name, value] = [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
-      if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return page;
-  }
-
-  /** A script's call (fetch from a page). */
-  fetch(url: string): Promise<Page> {
-    return this.request(url, { headers: { Accept: 'application/json', 'Sec-Fetch-Mode': 'cors' } });
-  }
-
-  /** Opens a page as the address bar does, following redirects; answers the last page and the URLs passed. */
-  async navigate(url: string): Promise<{ page: Page; path: string[] }> {
-    const navigation = { Accept: 'text/html', 'Sec-Fetch-Mode': 'navigate' };
-    let at = new URL(url, hub.publicUrl).href;
-    const path = [at];
-    let page = await this.request(at, { headers: navigation });
-    while (page.status >= 300 && page.status < 400) {
-      at = new URL(page.headers.location as string, at).href;
-      path.push(at);
-      page = await this.request(at, { headers: navigation });
-    }
-    return { page, path };
-  }
-}
-
 it('signs a browser in through the hub’s OAuth: a page is sent to the hub, comes back with a cookie that then authorizes REST calls', async () => {
-  const browser = new Browser();
+  const browser = new HubBrowser(hub.publicUrl);
   const fetched = await browser.fetch(`${PREFIX}api/v1/me`);
   expect(fetched.status).toBe(401);
   expect(JSON.parse(fetched.body)).toMatchObject({ code: 'UNAUTHENTICATED' });
@@ -275,7 +215,7 @@ it('signs a browser in through the hub’s OAuth: a page is sent to the hub, com
   expect(signedIn.page.body).toContain('Signed in to Prism as alice.');
 
   // A callback that this browser did not start is refused.
-  const forged = await new Browser().navigate(`${PREFIX}oauth_callback?code=x&state=y`);
+  const forged = await new HubBrowser(hub.publicUrl).navigate(`${PREFIX}oauth_callback?code=x&state=y`);
   expect(forged.page.status).toBe(400);
   expect(JSON.parse(forged.page.body)).toMatchObject({ code: 'OAUTH_STATE_MISMATCH', hint: `Sign in again at ${PREFIX}login.` });
 }, 60_000);

@@ -27,6 +27,8 @@ export function exchange(url: URL, method: string, headers: Record<string, strin
 
 export class HubBrowser {
   private readonly cookies = new Map<string, string>();
+  /** Every Set-Cookie line received, as sent. */
+  readonly setCookies: string[] = [];
 
   /** `origin`: where relative URLs go (the hub's public URL). */
   constructor(private readonly origin: string) {}
@@ -41,6 +43,7 @@ export class HubBrowser {
     if (this.cookies.size > 0) headers.Cookie = this.cookieHeader;
     const page = await exchange(new URL(url, this.origin), options.method ?? 'GET', headers, options.body);
     for (const line of page.headers['set-cookie'] ?? []) {
+      this.setCookies.push(line);
       const [pair] = line.split(';');
       const at = pair.indexOf('=');
       const [name, value] = [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
@@ -48,6 +51,11 @@ export class HubBrowser {
       else this.cookies.set(name, value);
     }
     return page;
+  }
+
+  /** A script's call (fetch from a page). */
+  fetch(url: string): Promise<Page> {
+    return this.request(url, { headers: { Accept: 'application/json', 'Sec-Fetch-Mode': 'cors' } });
   }
 
   /** Opens a page as the address bar does, following redirects; answers the last page and the URLs passed. */
