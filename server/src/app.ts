@@ -45,8 +45,9 @@ import { createDatasetServices, type DatasetPorts, type DatasetServices } from '
 import { toWorkstation, Workstations } from './domain/workstations';
 import { auditMiddleware } from './http/audit-middleware';
 import { requireCaller, tokenOf } from './http/auth';
-import { failedSignInLimit, RateLimit, rateLimitMiddleware } from './http/rate-limit';
+import { failedSignInLimit, RateLimit, rateLimitMiddleware, type RateLimiter } from './http/rate-limit';
 import { guardSocketEvents } from './http/rate-limit-sockets';
+import type { LimitBuckets, RateLimitSharing } from './http/shared-rate-limit';
 import { payloadTooLarge, securityHeaders } from './http/security';
 import { refuseForeignWrites } from './http/origin-check';
 import { prometheusRouter } from './http/routes/prometheus';
@@ -155,6 +156,8 @@ export interface AppDeps {
   https?: boolean;
   /** Several replicas: socket.io rooms shared through Redis (realtime/redis-adapter.ts). */
   socketAdapter?: RealtimeDeps['adapter'];
+  /** With PRISM_REDIS_URL: every replica spends the same rate-limit buckets (docs/replicas.md). */
+  sharedRateLimits?: RateLimitSharing;
   /** Launches driven under leases, their boot reports kept in the store (docs/replicas.md); absent: this process drives every launch. */
   replicas?: Pick<LaunchDeps, 'leases' | 'relay'>;
 }
@@ -422,11 +425,12 @@ export function createApp(deps: AppDeps): PrismApp {
   api.use(requireCaller(deps.identity, deps.hubSignIn));
   // After requireCaller: each researcher spends their own bucket, wherever their requests come from.
   const byUser = (res: express.Response): string => `user:${res.locals.caller.user}`;
-  const requestLimit = new RateLimit('requests', {
+  const rateLimit = (name: string, buckets: LimitBuckets): RateLimiter => deps.sharedRateLimits?.limit(name, buckets) ?? new RateLimit(name, buckets);
+  const requestLimit = rateLimit('requests', {
     perUser: { perMinute: limits.requestsPerMinute, burst: limits.burst },
     global: { perMinute: limits.globalPerMinute, burst: limits.globalBurst }
   });
-  const launchLimit = new RateLimit('launches', {
+  const launchLimit = rateLimit('launches', {
     perUser: { perMinute: limits.launchesPerMinute, burst: limits.launchesPerMinute },
     global: { perMinute: limits.globalLaunchesPerMinute, burst: limits.globalLaunchesPerMinute }
   });
@@ -515,7 +519,7 @@ export function createApp(deps: AppDeps): PrismApp {
   });
   guardSocketEvents(
     io,
-    new RateLimit('socket-events', {
+    rateLimit('socket-events', {
       perUser: { perMinute: limits.socketEventsPerMinute, burst: limits.burst },
       global: { perMinute: limits.globalPerMinute, burst: limits.globalBurst }
     }),

@@ -50,6 +50,8 @@ const EnvSchema = z.object({
       .optional()
   ),
   PRISM_REDIS_URL: optionalText.pipe(z.url().refine(v => /^rediss?:/.test(v), 'must be a redis:// or rediss:// URL, for example redis://127.0.0.1:6379').optional()),
+  /** How long a request waits for Redis's rate-limit answer before it counts in this process instead (docs/replicas.md). */
+  PRISM_RATE_LIMIT_REDIS_TIMEOUT_MS: z.coerce.number().int().min(1).max(10_000).default(50),
   /** This replica's name in launch leases and logs; default hostname-pid-random (docs/replicas.md). */
   PRISM_REPLICA_ID: optionalText.pipe(z.string().max(200).optional()),
   /** How long a replica's claim on a launch (or on the scheduled jobs) lasts unless renewed; renewed at a third of it. */
@@ -153,6 +155,8 @@ export interface Config {
   cloudCacheOff: boolean;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** PRISM_RATE_LIMIT_REDIS_TIMEOUT_MS: a shared rate-limit take's bound. */
+  rateLimitRedisTimeoutMs: number;
   /** PRISM_REPLICA_ID: who holds a lease (docs/replicas.md). */
   replicaId: string;
   leaseMs: number;
@@ -243,6 +247,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cloudCacheOff: e.PRISM_CLOUD_CACHE_OFF,
     databaseUrl: e.PRISM_DATABASE_URL,
     redisUrl: e.PRISM_REDIS_URL,
+    rateLimitRedisTimeoutMs: e.PRISM_RATE_LIMIT_REDIS_TIMEOUT_MS,
     replicaId: e.PRISM_REPLICA_ID ?? `${os.hostname()}-${process.pid}-${crypto.randomBytes(3).toString('hex')}`,
     leaseMs: e.PRISM_LEASE_SECONDS * 1000,
     token: e.PRISM_TOKEN,

@@ -25,6 +25,8 @@ import { RefreshablePriceBook, startPriceRefresh } from './domain/price-book';
 import { reconcileWithCloud } from './domain/reconcile';
 import { Leases, workAlone, type Work } from './domain/lease';
 import { connectSharedRooms } from './realtime/redis-adapter';
+import { connectRedisBuckets } from './http/redis-buckets';
+import { RateLimitSharing } from './http/shared-rate-limit';
 import { SqlBootReportRelay } from './store/boot-report-relay-store';
 import { SqlLeaseStore } from './store/lease-store';
 import { createHubIdentity } from './identity/hub-identity';
@@ -121,6 +123,9 @@ export async function startService(configured: Config, logger: Logger): Promise<
   const serviceMetrics = new ServiceMetrics();
   const health = new ServiceHealth();
   if (sharedRooms) health.add({ name: 'redis', run: () => sharedRooms.health() });
+  const sharedBuckets = config.redisUrl ? await connectRedisBuckets(config.redisUrl, logger.child({ module: 'rate-limit' })) : null;
+  const sharedRateLimits = sharedBuckets ? new RateLimitSharing(sharedBuckets, config.rateLimitRedisTimeoutMs, logger.child({ module: 'rate-limit' })) : undefined;
+  if (sharedRateLimits) health.add({ name: 'rateLimits', run: () => sharedRateLimits.health() });
   const aws = createAwsSession({ config, logger, choice: startChoice, hooks: { queue: new CallQueue(config.awsMaxConcurrency), observer: serviceMetrics } });
   const awsCloud = aws.cloud;
   const emulator = config.emulatedBoot
@@ -182,6 +187,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
     audit,
     trustProxy: config.trustProxy,
     socketAdapter: sharedRooms?.adapter,
+    sharedRateLimits,
     replicas: replicated ? { leases, relay: new SqlBootReportRelay(database) } : undefined,
     cloud,
     catalog,
@@ -323,6 +329,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
       app.httpServer.closeIdleConnections();
       app.io.close();
       await sharedRooms?.close();
+      await sharedBuckets?.close();
       await emulator?.shutdown();
       await Promise.race([closed, new Promise(resolve => setTimeout(resolve, 2_000).unref())]);
       app.httpServer.closeAllConnections();

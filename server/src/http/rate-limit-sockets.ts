@@ -7,18 +7,19 @@
  */
 import type { PrismSocketServer } from '../realtime/socket';
 import type { ServiceMetrics } from '../observability/metrics';
-import { rateLimitedProblem, type RateLimit } from './rate-limit';
+import { rateLimitedProblem, type RateLimiter } from './rate-limit';
 
-export function guardSocketEvents(io: PrismSocketServer, limit: RateLimit, metrics?: ServiceMetrics): void {
+export function guardSocketEvents(io: PrismSocketServer, limit: RateLimiter, metrics?: ServiceMetrics): void {
   io.on('connection', socket => {
     metrics?.sockets.inc();
     socket.on('disconnect', () => metrics?.sockets.dec());
     socket.use((packet, next) => {
-      const taken = limit.take(socket.data.user);
-      if (taken.ok) return next();
-      metrics?.rateLimited.inc({ limit: limit.name });
-      const ack: unknown = packet[packet.length - 1];
-      if (typeof ack === 'function') ack({ error: rateLimitedProblem('socket events', taken.scope ?? 'user', taken.retryAfterSeconds) });
+      void Promise.resolve(limit.take(socket.data.user)).then(taken => {
+        if (taken.ok) return next();
+        metrics?.rateLimited.inc({ limit: limit.name });
+        const ack: unknown = packet[packet.length - 1];
+        if (typeof ack === 'function') ack({ error: rateLimitedProblem('socket events', taken.scope ?? 'user', taken.retryAfterSeconds) });
+      }, next);
     });
   });
 }

@@ -17,6 +17,19 @@ export interface BucketSettings {
 
 export type Taken = { ok: true } | { ok: false; retryAfterSeconds: number };
 
+/** A refusal names the bucket that was empty: the user's own, or everyone's. */
+export type LimitAnswer = Taken & { scope?: 'user' | 'everyone' };
+
+/**
+ * One limit (requests, launches, socket events): a user's bucket, then
+ * everyone's. In this process (RateLimit), or shared by replicas through Redis
+ * (shared-rate-limit.ts), whose answer comes later.
+ */
+export interface RateLimiter {
+  readonly name: string;
+  take(key: string): LimitAnswer | Promise<LimitAnswer>;
+}
+
 /** Idle buckets are full ones: forgetting them changes nothing, and keeps the map small. */
 const FORGET_AFTER_MS = 10 * 60_000;
 
@@ -76,7 +89,7 @@ export class TokenBuckets {
 }
 
 /** A user's bucket, then everyone's: a user who is over their own limit does not spend the shared one. */
-export class RateLimit {
+export class RateLimit implements RateLimiter {
   private readonly users: TokenBuckets;
   private readonly everyone: TokenBuckets;
 
@@ -89,7 +102,7 @@ export class RateLimit {
     this.everyone = new TokenBuckets(settings.global, now);
   }
 
-  take(key: string): Taken & { scope?: 'user' | 'everyone' } {
+  take(key: string): LimitAnswer {
     const own = this.users.take(key);
     if (!own.ok) return { ...own, scope: 'user' };
     const shared = this.everyone.take('*');
@@ -120,18 +133,19 @@ export function rateLimitedProblem(what: string, scope: 'user' | 'everyone', ret
  * before it the client's address. `applies` picks the requests it counts.
  */
 export function rateLimitMiddleware(
-  limit: RateLimit,
+  limit: RateLimiter,
   what: string,
   keyOf: (res: Parameters<RequestHandler>[1], req: Parameters<RequestHandler>[0]) => string,
   options: { applies?: (req: Parameters<RequestHandler>[0]) => boolean; onRefused?: (limit: string) => void } = {}
 ): RequestHandler {
   return (req, res, next) => {
     if (options.applies && !options.applies(req)) return next();
-    const taken = limit.take(keyOf(res, req));
-    if (taken.ok) return next();
-    options.onRefused?.(limit.name);
-    res.setHeader('Retry-After', String(taken.retryAfterSeconds));
-    sendProblem(res, rateLimitedProblem(what, taken.scope ?? 'user', taken.retryAfterSeconds));
+    void Promise.resolve(limit.take(keyOf(res, req))).then(taken => {
+      if (taken.ok) return next();
+      options.onRefused?.(limit.name);
+      res.setHeader('Retry-After', String(taken.retryAfterSeconds));
+      sendProblem(res, rateLimitedProblem(what, taken.scope ?? 'user', taken.retryAfterSeconds));
+    }, next);
   };
 }
 
