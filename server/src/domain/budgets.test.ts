@@ -9,7 +9,8 @@ import path from 'node:path';
 import type { Workstation } from '../contract/api';
 import type { BudgetEvent } from '../contract/projects';
 import { SqlProjectStore } from '../store/project-store';
-import { SqliteDatabase } from '../store/sqlite-database';
+import type { SqlDatabase } from '../store/sql-database';
+import { openTestDatabase } from '../store/testing/test-database';
 import { SqlWorkstationStore } from '../store/workstation-store';
 import { Budgets, projectAccess } from './budgets';
 import { PrismError } from './errors';
@@ -34,7 +35,7 @@ class ManualClock implements Clock {
 }
 
 let dir: string;
-let database: SqliteDatabase;
+let database: SqlDatabase;
 let store: SqlWorkstationStore;
 let projectStore: SqlProjectStore;
 let clock: ManualClock;
@@ -47,7 +48,7 @@ let timeline: Timeline;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-budgets-'));
   const file = path.join(dir, 'prism.sqlite');
-  database = new SqliteDatabase(file);
+  database = openTestDatabase(file);
   store = new SqlWorkstationStore(database);
   projectStore = new SqlProjectStore(database);
   clock = new ManualClock();

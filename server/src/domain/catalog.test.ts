@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SqlCatalogStore } from '../store/catalog-store';
-import { SqliteDatabase } from '../store/sqlite-database';
+import type { SqlDatabase } from '../store/sql-database';
+import { openTestDatabase } from '../store/testing/test-database';
 import { CATALOG_TTL_MS, CommunityCatalog, type CatalogFile, type CatalogSource } from './catalog';
 import type { Caller, TemplateCatalog } from './ports';
 import type { Template } from './template';
@@ -37,7 +38,7 @@ const indexText = (version: string) =>
   });
 
 let dir: string;
-let database: SqliteDatabase;
+let database: SqlDatabase;
 let store: SqlCatalogStore;
 let now: number;
 let published: string;
@@ -75,7 +76,7 @@ function catalog(): CommunityCatalog {
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-catalog-unit-'));
-  database = new SqliteDatabase(path.join(dir, 'prism.sqlite'));
+  database = openTestDatabase(path.join(dir, 'prism.sqlite'));
   store = new SqlCatalogStore(database);
   now = Date.parse('2026-11-27T10:00:00Z');
   published = indexText('1.0.0');

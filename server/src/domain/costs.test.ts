@@ -1,6 +1,6 @@
 import type { WorkstationRecord } from './ports';
 import { costReport, withStorage } from './costs';
-import { SqliteDatabase } from '../store/sqlite-database';
+import { openTestDatabase } from '../store/testing/test-database';
 import { SqlWorkstationStore } from '../store/workstation-store';
 
 const at = (iso: string): Date => new Date(iso);
@@ -37,7 +37,7 @@ function record(overrides: Partial<WorkstationRecord> = {}): WorkstationRecord {
 }
 
 function storeWith(records: WorkstationRecord[], states: [string, string, string][]): SqlWorkstationStore {
-  const store = new SqlWorkstationStore(new SqliteDatabase(':memory:'));
+  const store = new SqlWorkstationStore(openTestDatabase(':memory:'));
   records.forEach(r => store.insert(r));
   states.forEach(([id, state, iso]) =>
     store.appendEvent({ kind: 'state', id, state: state as WorkstationRecord['state'], at: iso })

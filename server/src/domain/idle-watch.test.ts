@@ -9,7 +9,8 @@ import path from 'node:path';
 import type { IdleEvent } from '../contract/events';
 import type { ProjectIdleSetting } from '../contract/projects';
 import { SqlProjectStore } from '../store/project-store';
-import { SqliteDatabase } from '../store/sqlite-database';
+import type { SqlDatabase } from '../store/sql-database';
+import { openTestDatabase } from '../store/testing/test-database';
 import { SqlWorkstationStore } from '../store/workstation-store';
 import type { Activity, IdleSetting } from './idle';
 import { IdleWatch, type IdleWatchDeps } from './idle-watch';
@@ -66,13 +67,13 @@ async function readyWorkstation(idleSetting?: IdleSetting): Promise<void> {
 }
 
 let projectDir: string | undefined;
-let projectDatabase: SqliteDatabase | undefined;
+let projectDatabase: SqlDatabase | undefined;
 
 /** Launched in project 'genomics' whose admin set `setting`, with IdleWatch wired to the project as app.ts wires it. */
 async function readyInProject(setting: ProjectIdleSetting): Promise<void> {
   projectDir = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-project-idle-'));
   const file = path.join(projectDir, 'prism.sqlite');
-  projectDatabase = new SqliteDatabase(file);
+  projectDatabase = openTestDatabase(file);
   domain = startDomain({ store: new SqlWorkstationStore(projectDatabase) });
   const projectStore = new SqlProjectStore(projectDatabase);
   const projects = new Projects({ store: projectStore, clock: domain.clock, logger: silentLogger() });

@@ -1,4 +1,5 @@
-import { SqliteDatabase } from '../store/sqlite-database';
+import type { SqlDatabase } from '../store/sql-database';
+import { openTestDatabase } from '../store/testing/test-database';
 import { SqlLeaseStore } from '../store/lease-store';
 import { Leases } from './lease';
 import { silentLogger } from './testing/harness';
@@ -6,14 +7,14 @@ import { silentLogger } from './testing/harness';
 const TTL_MS = 15_000;
 const START = Date.parse('2026-11-27T12:00:00.000Z');
 
-let database: SqliteDatabase;
+let database: SqlDatabase;
 /** Two replicas on one database; jest's fake timers stand for both their clocks and their renewals. */
 let a: Leases;
 let b: Leases;
 
 beforeEach(() => {
   jest.useFakeTimers({ now: START });
-  database = new SqliteDatabase(':memory:');
+  database = openTestDatabase(':memory:');
   const replica = (holder: string): Leases =>
     new Leases({ store: new SqlLeaseStore(database), holder, ttlMs: TTL_MS, clock: { now: () => new Date() }, logger: silentLogger() });
   a = replica('replica-a');

@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { MetricsEvent } from '../contract/metrics';
 import { SqlMetricsStore } from '../store/metrics-store';
-import { SqliteDatabase } from '../store/sqlite-database';
+import type { SqlDatabase } from '../store/sql-database';
+import { openTestDatabase } from '../store/testing/test-database';
 import { SqlWorkstationStore } from '../store/workstation-store';
 import { PrismError } from './errors';
 import type { Activity } from './idle';
@@ -44,7 +45,7 @@ const activity = (at: number, rxBytes: number): Activity => ({
 });
 
 let dir: string;
-let database: SqliteDatabase;
+let database: SqlDatabase;
 let store: SqlWorkstationStore;
 let metrics: SqlMetricsStore;
 let clock: ManualClock;
@@ -53,7 +54,7 @@ let sent: { owner: string; event: MetricsEvent }[];
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-metrics-'));
-  database = new SqliteDatabase(path.join(dir, 'prism.sqlite'));
+  database = openTestDatabase(path.join(dir, 'prism.sqlite'));
   store = new SqlWorkstationStore(database);
   metrics = new SqlMetricsStore(database);
   const domain = startDomain({ store });

@@ -3,7 +3,7 @@
  * them; adopting one puts it back in its owner's list with its Jupyter token
  * read back from the user data; terminating one stops its cost.
  */
-import { SqliteDatabase } from '../store/sqlite-database';
+import { openTestDatabase } from '../store/testing/test-database';
 import { SqlWorkstationStore } from '../store/workstation-store';
 import { Orphans } from './orphans';
 import { reconcileWithCloud } from './reconcile';
@@ -20,7 +20,7 @@ async function lostDatabase(): Promise<{ before: Domain; after: Domain; orphans:
   const before = startDomain();
   await launchReady(before);
   await launchReady(before, { name: 'second' });
-  const after = startDomain({ cloud: before.cloud, store: new SqlWorkstationStore(new SqliteDatabase(':memory:')) });
+  const after = startDomain({ cloud: before.cloud, store: new SqlWorkstationStore(openTestDatabase(':memory:')) });
   const orphans = new Orphans({ ...after, network, logger: silentLogger(), region: 'us-east-1' });
   return { before, after, orphans };
 }

@@ -5,13 +5,14 @@
  * the space may be deleted.
  */
 import type { ProjectMember } from '../contract/projects';
-import { SqliteDatabase } from '../store/sqlite-database';
+import type { SqlDatabase } from '../store/sql-database';
+import { openTestDatabase } from '../store/testing/test-database';
 import { SqlTeamStore } from '../store/team-store';
 import { FIRST_GID, FIRST_UID, ProjectSpaces, type SpaceAccessPointSpec, type SpaceCloud } from './project-space';
 import type { WorkstationRecord } from './ports';
 import { silentLogger } from './testing/harness';
 
-let db: SqliteDatabase;
+let db: SqlDatabase;
 let members: ProjectMember[];
 let made: SpaceAccessPointSpec[];
 let deleted: string[];
@@ -21,7 +22,7 @@ let changed: string[];
 let failDeletes: boolean;
 
 beforeEach(() => {
-  db = new SqliteDatabase(':memory:');
+  db = openTestDatabase(':memory:');
   db.run('INSERT INTO projects (id, name, description, created_by, created_at) VALUES (?, ?, ?, ?, ?)', 'genomics', 'Genomics', '', 'ada', '2026-11-27T11:00:00Z');
   members = [
     { user: 'ada', role: 'admin' },

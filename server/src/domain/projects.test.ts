@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ProjectRole } from '../contract/projects';
 import { SqlProjectStore } from '../store/project-store';
-import { SqliteDatabase } from '../store/sqlite-database';
+import type { SqlDatabase } from '../store/sql-database';
+import { openTestDatabase } from '../store/testing/test-database';
 import { SqlWorkstationStore } from '../store/workstation-store';
 import { Budgets, projectAccess } from './budgets';
 import { Projects } from './projects';
@@ -26,7 +27,7 @@ import { Workstations } from './workstations';
 
 let dir: string;
 let domain: Domain;
-let database: SqliteDatabase;
+let database: SqlDatabase;
 let projectStore: SqlProjectStore;
 let projects: Projects;
 let workstations: Workstations;
@@ -35,7 +36,7 @@ let joined: [string, string, ProjectRole | null][];
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-projects-'));
   const file = path.join(dir, 'prism.sqlite');
-  database = new SqliteDatabase(file);
+  database = openTestDatabase(file);
   domain = startDomain({ store: new SqlWorkstationStore(database) });
   projectStore = new SqlProjectStore(database);
   joined = [];

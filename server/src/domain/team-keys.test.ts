@@ -4,7 +4,8 @@
  * base64 alphabet.
  */
 import type { ProjectMember } from '../contract/projects';
-import { SqliteDatabase } from '../store/sqlite-database';
+import type { SqlDatabase } from '../store/sql-database';
+import { openTestDatabase } from '../store/testing/test-database';
 import { SqlTeamStore } from '../store/team-store';
 import { TeamKeys } from './team-keys';
 import { silentLogger } from './testing/harness';
@@ -13,13 +14,13 @@ import { silentLogger } from './testing/harness';
 const VECTOR = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAID0Qp76ojs4+A5XGF1nrOU7lnaWd95iXIB45NAn6UkrW vector@example';
 const FINGERPRINT = 'SHA256:+miLcl0+RWMmHwYfm/KtDNnmvkiM5E2T6Jnlm6l/gbg';
 
-let db: SqliteDatabase;
+let db: SqlDatabase;
 let members: ProjectMember[];
 let changed: string[];
 let keys: TeamKeys;
 
 beforeEach(() => {
-  db = new SqliteDatabase(':memory:');
+  db = openTestDatabase(':memory:');
   members = [
     { user: 'ada', role: 'admin' },
     { user: 'bo', role: 'member' },

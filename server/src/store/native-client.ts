@@ -33,15 +33,18 @@ export function loadNativeClient(): NativeClientClass {
   }
 }
 
-const closing = new Set<NativeClient>();
+/** The clients closed last: enough that one is long closed before it is let go. */
+const closing: NativeClient[] = [];
+const KEPT_AFTER_CLOSE = 256;
 
 /**
  * libpq's addon starts closing its socket watcher and lets go of the client at
  * once; were the client collected before libuv finished, the process would
- * abort (uv__finish_close). So it is held a while longer.
+ * abort (uv__finish_close). So it is kept until many closes later (no timer:
+ * a test's fake timers could fire one at once).
  */
 export function closeNativeClient(client: NativeClient): void {
   client.end();
-  closing.add(client);
-  setTimeout(() => closing.delete(client), 1000).unref();
+  closing.push(client);
+  if (closing.length > KEPT_AFTER_CLOSE) closing.shift();
 }

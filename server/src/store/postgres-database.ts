@@ -19,6 +19,7 @@ export class PostgresDatabase implements SqlDatabase {
   private readonly client: NativeClient;
   private readonly prepared = new Map<string, string>();
   private depth = 0;
+  private closed = false;
 
   /** Connects and applies the migrations the database lacks. @throws with a hint when the driver or the server is missing. */
   constructor(url: string) {
@@ -76,6 +77,8 @@ export class PostgresDatabase implements SqlDatabase {
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     closeNativeClient(this.client);
   }
 

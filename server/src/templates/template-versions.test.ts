@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { SqliteDatabase } from '../store/sqlite-database';
+import { openTestDatabase } from '../store/testing/test-database';
 import { SqlTemplateVersions } from '../store/template-version-store';
 import { TemplateLibrary } from './template-library';
 
@@ -55,14 +55,14 @@ describe('template versions', () => {
   it('keeps a version launchable in the database after its file is removed and the service restarts', async () => {
     const dir = await copyOfTemplates();
     const database = path.join(dir, 'prism.sqlite');
-    const beforeRestart = new SqliteDatabase(database);
+    const beforeRestart = openTestDatabase(database);
     const file = await addVersion(dir, '1.1.0', t => t.replace('rootVolumeGiB: 30', 'rootVolumeGiB: 50'));
     const first = await TemplateLibrary.open(dir, new SqlTemplateVersions(beforeRestart));
     expect(first.get('amazon-linux', '1.1.0')?.rootVolumeGiB).toBe(50);
 
     await fs.rm(file);
     beforeRestart.close();
-    const afterRestart = new SqliteDatabase(database);
+    const afterRestart = openTestDatabase(database);
     const again = await TemplateLibrary.open(dir, new SqlTemplateVersions(afterRestart));
     expect(again.get('amazon-linux')?.version).toBe('1.0.0');
     expect(again.get('amazon-linux', '1.1.0')?.rootVolumeGiB).toBe(50);

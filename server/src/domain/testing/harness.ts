@@ -5,7 +5,7 @@
  */
 import type { LaunchRequest } from '../../contract/api';
 import type { LaunchPhase, ProgressEvent, WorkstationEvent } from '../../contract/events';
-import { SqliteDatabase } from '../../store/sqlite-database';
+import { openTestDatabase } from '../../store/testing/test-database';
 import { SqlWorkstationStore } from '../../store/workstation-store';
 import { LaunchRunner, type LaunchDeps, type LaunchSettings } from '../launch';
 import type {
@@ -166,7 +166,7 @@ export function startDomain(
     onActivity?: LaunchDeps['onActivity'];
   } = {}
 ): Domain {
-  const store = options.store ?? new SqlWorkstationStore(new SqliteDatabase(':memory:'));
+  const store = options.store ?? new SqlWorkstationStore(openTestDatabase(':memory:'));
   const cloud = options.cloud ?? new FakeCloud();
   const catalog = options.catalog ?? defaultCatalog();
   const sink = new RecordingSink();
