@@ -71,6 +71,7 @@ const SUITES = [
   'domain/costs',
   'domain/idle-watch',
   'domain/lease',
+  'domain/launch-lease',
   'domain/metrics-recorder',
   'domain/orphans',
   'domain/projects',

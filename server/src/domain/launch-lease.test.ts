@@ -5,7 +5,8 @@
  */
 import { SqlBootReportRelay } from '../store/boot-report-relay-store';
 import { SqlLeaseStore } from '../store/lease-store';
-import { SqliteDatabase } from '../store/sqlite-database';
+import type { SqlDatabase } from '../store/sql-database';
+import { openTestDatabase } from '../store/testing/test-database';
 import { SqlWorkstationStore } from '../store/workstation-store';
 import { LaunchRunner } from './launch';
 import { Leases } from './lease';
@@ -18,7 +19,7 @@ import { Workstations } from './workstations';
 const TTL_MS = 300;
 /** The leases' clock, moved by the test: a replica whose renewals stop is one whose time ran on without it. */
 let leaseNow = Date.parse('2026-11-27T12:00:00.000Z');
-let database: SqliteDatabase;
+let database: SqlDatabase;
 const runners: LaunchRunner[] = [];
 
 function replica(holder: string, cloud: FakeCloud) {
@@ -57,7 +58,7 @@ async function until(read: () => WorkstationRecord, done: (r: WorkstationRecord)
 }
 
 beforeEach(() => {
-  database = new SqliteDatabase(':memory:');
+  database = openTestDatabase(':memory:');
 });
 
 afterEach(async () => {
