@@ -1,7 +1,7 @@
 /** Named datasets and open uploads on the SQL seam (SQLite or PostgreSQL). */
 import type { Dataset } from '../contract/datasets';
 import { datasetMountPath, type DatasetStore, type UploadRecord } from '../domain/datasets';
-import type { SqlDatabase } from './sql-database';
+import { placeholders, type SqlDatabase } from './sql-database';
 
 interface DatasetRow {
   name: string;
@@ -61,16 +61,19 @@ export class SqlDatasetStore implements DatasetStore {
   constructor(private readonly db: SqlDatabase) {}
 
   insertDataset(dataset: Dataset): boolean {
-    const result = this.db.run(`INSERT INTO datasets (name, description, bucket, prefix, read_only, project, registered_by, registered_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING`, dataset.name,
-        dataset.description,
-        dataset.bucket,
-        dataset.prefix,
-        dataset.readOnly ? 1 : 0,
-        dataset.project,
-        dataset.registeredBy,
-        dataset.registeredAt);
-    return result === 1;
+    const inserted = this.db.run(
+      `INSERT INTO datasets (name, description, bucket, prefix, read_only, project, registered_by, registered_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING`,
+      dataset.name,
+      dataset.description,
+      dataset.bucket,
+      dataset.prefix,
+      dataset.readOnly ? 1 : 0,
+      dataset.project,
+      dataset.registeredBy,
+      dataset.registeredAt
+    );
+    return inserted === 1;
   }
 
   dataset(name: string): Dataset | undefined {
@@ -79,8 +82,7 @@ export class SqlDatasetStore implements DatasetStore {
   }
 
   visibleDatasets(projects: string[]): Dataset[] {
-    const marks = projects.map(() => '?').join(', ');
-    const rows = this.db.all(`SELECT * FROM datasets WHERE project IS NULL${projects.length ? ` OR project IN (${marks})` : ''} ORDER BY name`, ...projects) as DatasetRow[];
+    const rows = this.db.all(`SELECT * FROM datasets WHERE project IS NULL${projects.length ? ` OR project IN (${placeholders(projects.length)})` : ''} ORDER BY name`, ...projects) as DatasetRow[];
     return rows.map(toDataset);
   }
 
@@ -89,19 +91,22 @@ export class SqlDatasetStore implements DatasetStore {
   }
 
   insertUpload(upload: UploadRecord): void {
-    this.db.run(`INSERT INTO dataset_uploads (id, dataset, path, bucket, s3_key, s3_upload_id, owner, size, part_size, parts, content_type, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, upload.id,
-        upload.dataset,
-        upload.path,
-        upload.bucket,
-        upload.key,
-        upload.s3UploadId,
-        upload.owner,
-        upload.size,
-        upload.partSize,
-        upload.parts,
-        upload.contentType,
-        upload.createdAt);
+    this.db.run(
+      `INSERT INTO dataset_uploads (id, dataset, path, bucket, s3_key, s3_upload_id, owner, size, part_size, parts, content_type, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      upload.id,
+      upload.dataset,
+      upload.path,
+      upload.bucket,
+      upload.key,
+      upload.s3UploadId,
+      upload.owner,
+      upload.size,
+      upload.partSize,
+      upload.parts,
+      upload.contentType,
+      upload.createdAt
+    );
   }
 
   upload(id: string): UploadRecord | undefined {

@@ -6,7 +6,7 @@ import type { Snapshot, VolumeRestore, VolumeRestoreState } from '../contract/st
 import type { VolumeRestoreStore } from '../domain/backups';
 import type { ScheduleRecord, ScheduleStore } from '../domain/snapshot-schedules';
 import type { RestoreRecord, SnapshotRecord, SnapshotStore } from '../domain/snapshots';
-import type { SqlDatabase } from './sql-database';
+import { placeholders, type SqlDatabase } from './sql-database';
 
 interface SnapshotRow {
   id: string;
@@ -212,7 +212,6 @@ export class SqlSnapshotStore implements SnapshotStore, ScheduleStore, VolumeRes
   }
 
   private visible(table: 'snapshots' | 'snapshot_restores', user: string, projects: string[]): unknown[] {
-    const marks = projects.map(() => '?').join(', ');
-    return this.db.all(`SELECT * FROM ${table} WHERE owner = ?${projects.length ? ` OR project IN (${marks})` : ''} ORDER BY created_at, id`, user, ...projects);
+    return this.db.all(`SELECT * FROM ${table} WHERE owner = ?${projects.length ? ` OR project IN (${placeholders(projects.length)})` : ''} ORDER BY created_at, id`, user, ...projects);
   }
 }

@@ -3,7 +3,7 @@
  * with the columns the queries need beside them.
  */
 import type { SyncRecord, SyncRunRecord, SyncStore } from '../domain/sync';
-import type { SqlDatabase } from './sql-database';
+import { placeholders, type SqlDatabase } from './sql-database';
 
 export class SqlSyncStore implements SyncStore {
   constructor(private readonly db: SqlDatabase) {}
@@ -18,8 +18,7 @@ export class SqlSyncStore implements SyncStore {
   }
 
   visibleSyncs(user: string, projects: string[]): SyncRecord[] {
-    const marks = projects.map(() => '?').join(', ');
-    const rows = this.db.all(`SELECT body FROM syncs WHERE owner = ?${projects.length ? ` OR project IN (${marks})` : ''} ORDER BY rowid`, user, ...projects) as { body: string }[];
+    const rows = this.db.all(`SELECT body FROM syncs WHERE owner = ?${projects.length ? ` OR project IN (${placeholders(projects.length)})` : ''} ORDER BY rowid`, user, ...projects) as { body: string }[];
     return rows.map(r => JSON.parse(r.body) as SyncRecord);
   }
 

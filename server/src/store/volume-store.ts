@@ -1,6 +1,6 @@
 /** EFS volumes on the SQL seam (SQLite or PostgreSQL). */
 import type { VolumeRecord, VolumeStore } from '../domain/volumes';
-import type { SqlDatabase } from './sql-database';
+import { placeholders, type SqlDatabase } from './sql-database';
 
 interface VolumeRow {
   id: string;
@@ -37,8 +37,7 @@ export class SqlVolumeStore implements VolumeStore {
   }
 
   visibleVolumes(user: string, projects: string[]): VolumeRecord[] {
-    const marks = projects.map(() => '?').join(', ');
-    const rows = this.db.all(`SELECT * FROM volumes WHERE owner = ?${projects.length ? ` OR project IN (${marks})` : ''} ORDER BY created_at, id`, user, ...projects) as VolumeRow[];
+    const rows = this.db.all(`SELECT * FROM volumes WHERE owner = ?${projects.length ? ` OR project IN (${placeholders(projects.length)})` : ''} ORDER BY created_at, id`, user, ...projects) as VolumeRow[];
     return rows.map(toRecord);
   }
 
