@@ -10,6 +10,7 @@ import type { SqlDatabase } from '../sql-database';
 import { SqlWorkstationStore } from '../workstation-store';
 import { describeLeaseStores } from './lease-store-contract';
 import { describeRecordStores } from './record-store-contract';
+import { describeSharedNotebookStore } from './shared-notebook-store-contract';
 import { describeTeamStore } from './team-store-contract';
 
 /** A fresh, empty database per test; `open` may be called again to model a restart on the same one. */
@@ -155,4 +156,5 @@ export function describeStoreContract(factory: DatabaseFactory): void {
   describeRecordStores(factory.dialect, openDatabase);
   describeLeaseStores(factory.dialect, openDatabase);
   describeTeamStore(factory.dialect, openDatabase);
+  describeSharedNotebookStore(factory.dialect, openDatabase);
 }
