@@ -112,6 +112,8 @@ it('resumes a launch killed mid-bootstrap from PostgreSQL alone, and the client 
   // Heard across both lives, the replay included: every kept event of the launch once, in order.
   const heardOfLaunch = heard.filter(e => e.id === id && e.seq !== undefined).map(e => e.seq);
   expect(heardOfLaunch).toEqual(seqs);
+  // Terminating halts the emulated machine (its bootstrap, Jupyter and agent), which would outlive the test.
+  expect((await as(second, ALICE, `/instances/${id}`, 'DELETE')).status).toBe(200);
 });
 
 it('holds a project’s allocation with two service processes on one database taking launches at once', async () => {
