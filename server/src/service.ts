@@ -92,7 +92,7 @@ export async function startService(configured: Config, logger: Logger): Promise<
   const config: Config = { ...configured, region: startChoice.region };
   const token = config.token ?? createSessionToken(config.dataDir);
   // One connection (SQLite file or PostgreSQL) for every store; migrated as it opens.
-  const database = openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'prism.sqlite') });
+  const database = openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'prism.sqlite'), logger: logger.child({ module: 'store' }) });
   logger.info({ module: 'store', database: database.dialect }, 'store opened');
   const store = new SqlWorkstationStore(database);
   const templateVersions = new SqlTemplateVersions(database);

@@ -10,7 +10,13 @@ export interface NativeClient {
   prepareSync(name: string, sql: string, count: number): void;
   executeSync(name: string, values: SqlValue[]): Record<string, unknown>[];
   end(): void;
-  pq: { cmdTuples(): string };
+  pq: {
+    cmdTuples(): string;
+    /** 4 (PQTRANS_UNKNOWN) once the connection is bad. */
+    transactionStatus(): number;
+    /** Reads what the server sent without blocking; false once it has closed the connection. */
+    consumeInput(): boolean;
+  };
 }
 
 export interface TypeParsers {

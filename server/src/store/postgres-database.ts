@@ -1,8 +1,10 @@
 /**
  * The SQL seam on PostgreSQL, through pg-native's synchronous libpq client
  * (the store ports are synchronous: docs/decisions.md). One connection per
- * process; statements are prepared once per text, `?` turned into `$n`.
+ * process, reopened when it is lost (docs/replicas.md, "Database"); statements
+ * are prepared once per text and connection, `?` turned into `$n`.
  */
+import type { Logger } from '../logger';
 import { closeNativeClient, loadNativeClient, type NativeClient, type TypeParsers } from './native-client';
 import { PG_MIGRATIONS } from './pg-migrations';
 import type { SqlDatabase, SqlValue } from './sql-database';
@@ -12,59 +14,67 @@ const NUMBER_TYPES = new Set([21, 23, 20, 26, 700, 701, 1700]);
 const BOOLEAN = 16;
 /** Any constant: the key of the session lock two starting replicas take around the migrations. */
 const MIGRATION_LOCK = 7_348_112;
+/** Seconds a (re)connection may take: a request waits on it, the event loop with it. */
+const CONNECT_TIMEOUT_S = 3;
+const PQTRANS_UNKNOWN = 4;
+const CONNECTION_GONE = /server closed the connection|terminating connection due to administrator command|no connection to the server|connection to server .* failed|could not send data to server|could not receive data from server/i;
 
 export class PostgresDatabase implements SqlDatabase {
   readonly dialect = 'postgres';
   readonly ilike = 'ILIKE';
-  private readonly client: NativeClient;
-  private readonly prepared = new Map<string, string>();
+  private client: NativeClient;
+  private readonly url: string;
+  private readonly logger?: Logger;
+  private prepared = new Map<string, string>();
   private depth = 0;
   private closed = false;
+  /** Set when the connection was found gone: the next call outside a transaction reopens it. */
+  private lost = false;
 
   /** Connects and applies the migrations the database lacks. @throws with a hint when the driver or the server is missing. */
-  constructor(url: string) {
-    const Client = loadNativeClient();
-    this.client = new Client({ types: TYPES });
+  constructor(url: string, options: { logger?: Logger } = {}) {
+    this.url = url;
+    this.logger = options.logger;
     try {
-      this.client.connectSync(url);
+      this.client = this.connect();
     } catch (error) {
-      throw new Error(
-        `Prism cannot connect to PostgreSQL at ${withoutPassword(url)}: ${String(error).replace(/^Error: /, '').trim()}. ` +
-          'Check PRISM_DATABASE_URL (postgresql://user:password@host:port/database) and that the server accepts this role.'
-      );
+      throw new Error(`Prism cannot connect to PostgreSQL at ${withoutPassword(url)}: ${reason(error)}. ` + 'Check PRISM_DATABASE_URL (postgresql://user:password@host:port/database) and that the server accepts this role.');
     }
-    // Notices (a table that already exists) would go to stderr, past the logger.
-    this.client.querySync('SET client_min_messages = warning');
     this.migrate();
   }
 
   run(sql: string, ...params: SqlValue[]): number {
-    this.execute(sql, params);
-    return Number.parseInt(this.client.pq.cmdTuples(), 10) || 0;
+    return this.statement(sql, () => {
+      this.execute(sql, params);
+      return Number.parseInt(this.client.pq.cmdTuples(), 10) || 0;
+    });
   }
 
   get<T>(sql: string, ...params: SqlValue[]): T | undefined {
-    return this.execute(sql, params)[0] as T | undefined;
+    return this.statement(sql, () => this.execute(sql, params)[0] as T | undefined);
   }
 
   all<T>(sql: string, ...params: SqlValue[]): T[] {
-    return this.execute(sql, params) as T[];
+    return this.statement(sql, () => this.execute(sql, params) as T[]);
   }
 
   exec(sql: string): void {
-    this.client.querySync(sql);
+    this.statement(sql, () => this.client.querySync(sql));
   }
 
   transaction<T>(work: () => T): T {
     const savepoint = this.depth > 0 ? `inner_${this.depth}` : null;
-    this.client.querySync(savepoint ? `SAVEPOINT ${savepoint}` : 'BEGIN');
+    if (savepoint) this.inTransaction(() => this.client.querySync(`SAVEPOINT ${savepoint}`));
+    // Nothing is sent before BEGIN: opening it again on a new connection is safe.
+    else this.statement('SELECT', () => this.client.querySync('BEGIN'));
     this.depth++;
     try {
       const result = work();
-      this.client.querySync(savepoint ? `RELEASE SAVEPOINT ${savepoint}` : 'COMMIT');
+      this.inTransaction(() => this.client.querySync(savepoint ? `RELEASE SAVEPOINT ${savepoint}` : 'COMMIT'));
       return result;
     } catch (error) {
-      this.client.querySync(savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}` : 'ROLLBACK');
+      // A lost connection took the transaction with it: the server rolled it back.
+      if (!this.lost) this.client.querySync(savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}` : 'ROLLBACK');
       throw error;
     } finally {
       this.depth--;
@@ -73,13 +83,94 @@ export class PostgresDatabase implements SqlDatabase {
 
   lock(name: string): void {
     if (this.depth === 0) throw new Error(`the lock '${name}' is taken inside a transaction only`);
-    this.execute('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [name]);
+    this.inTransaction(() => this.execute('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [name]));
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
     closeNativeClient(this.client);
+  }
+
+  /**
+   * One statement: inside a transaction, a lost connection fails it; outside,
+   * the connection is reopened first when the server already closed it (the
+   * statement never left), and a read cut on its way is run again once. A write
+   * cut on its way may have committed, so it fails with that said.
+   */
+  private statement<T>(sql: string, run: () => T): T {
+    if (this.depth > 0) return this.inTransaction(run);
+    if (this.lost || this.serverClosed()) this.reopen();
+    try {
+      return run();
+    } catch (error) {
+      if (!this.isGone(error)) throw error;
+      this.reopen();
+      if (isRead(sql)) return run();
+      throw new Error(
+        `The connection to PostgreSQL was lost while a write ran; it is open again, but the write may or may not have been applied (${reason(error)}). Check, then try again.`
+      );
+    }
+  }
+
+  private inTransaction<T>(run: () => T): T {
+    if (this.lost) throw new Error('The connection to PostgreSQL was lost during this transaction; nothing of it was committed. Try again.');
+    try {
+      return run();
+    } catch (error) {
+      if (!this.isGone(error)) throw error;
+      throw new Error(`The connection to PostgreSQL was lost during a transaction; it was not committed (${reason(error)}). Try again: the next call reconnects.`);
+    }
+  }
+
+  /** A server that closed an idle connection (restart, pg_terminate_backend) has said so on the socket: read it without blocking. */
+  private serverClosed(): boolean {
+    // The first read takes the server's goodbye, the second meets the closed socket.
+    const open = this.client.pq.consumeInput() && this.client.pq.consumeInput();
+    return !open || this.client.pq.transactionStatus() === PQTRANS_UNKNOWN;
+  }
+
+  private isGone(error: unknown): boolean {
+    const gone = this.client.pq.transactionStatus() === PQTRANS_UNKNOWN || CONNECTION_GONE.test(String(error));
+    if (gone) this.markLost(reason(error));
+    return gone;
+  }
+
+  private markLost(why: string): void {
+    if (this.lost) return;
+    this.lost = true;
+    this.logger?.warn({ database: withoutPassword(this.url), reason: why }, 'PostgreSQL connection lost; reopening it at the next call');
+  }
+
+  /** @throws a clear error when the server cannot be reached; the next call tries again. */
+  private reopen(): void {
+    this.markLost('the server closed the connection');
+    let client: NativeClient;
+    try {
+      client = this.connect();
+    } catch (error) {
+      throw new Error(`The connection to PostgreSQL at ${withoutPassword(this.url)} was lost and cannot be reopened (${reason(error)}); the next call tries again.`);
+    }
+    closeNativeClient(this.client);
+    this.client = client;
+    this.prepared = new Map();
+    this.lost = false;
+    this.logger?.info({ database: withoutPassword(this.url) }, 'PostgreSQL connection reopened');
+  }
+
+  private connect(): NativeClient {
+    const Client = loadNativeClient();
+    const client = new Client({ types: TYPES });
+    try {
+      client.connectSync(withConnectTimeout(this.url));
+      // Notices (a table that already exists) would go to stderr, past the logger.
+      client.querySync('SET client_min_messages = warning');
+      return client;
+    } catch (error) {
+      // A failed connect has started closing its socket watcher too.
+      closeNativeClient(client);
+      throw error;
+    }
   }
 
   private execute(sql: string, params: SqlValue[]): Record<string, unknown>[] {
@@ -144,6 +235,21 @@ export function numberedPlaceholders(sql: string): { text: string; count: number
 const TYPES: TypeParsers = {
   getTypeParser: oid => (NUMBER_TYPES.has(oid) ? Number : oid === BOOLEAN ? (text: string) => text === 't' : (text: string) => text)
 };
+
+/** A plain SELECT changes nothing, so running it twice is safe; anything else (nextval, a lock) is treated as a write. */
+function isRead(sql: string): boolean {
+  return /^\s*SELECT\b/i.test(sql) && !/\b(nextval|setval|pg_advisory_lock)\s*\(/i.test(sql);
+}
+
+/** Unless the URL sets its own, a short connect timeout: a request waits on a reconnection. */
+function withConnectTimeout(url: string): string {
+  if (!/^postgres(ql)?:\/\//i.test(url) || /[?&]connect_timeout=/.test(url)) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}connect_timeout=${CONNECT_TIMEOUT_S}`;
+}
+
+function reason(error: unknown): string {
+  return String(error).replace(/^Error: /, '').replace(/\s+/g, ' ').trim();
+}
 
 function withoutPassword(url: string): string {
   try {
