@@ -4,6 +4,7 @@
  * process, reopened when it is lost (docs/replicas.md, "Database"); statements
  * are prepared once per text and connection, `?` turned into `$n`.
  */
+import { PrismError } from '../domain/errors';
 import type { Logger } from '../logger';
 import { closeNativeClient, loadNativeClient, type NativeClient, type TypeParsers } from './native-client';
 import { PG_MIGRATIONS } from './pg-migrations';
@@ -17,7 +18,7 @@ const MIGRATION_LOCK = 7_348_112;
 /** Seconds a (re)connection may take: a request waits on it, the event loop with it. */
 const CONNECT_TIMEOUT_S = 3;
 const PQTRANS_UNKNOWN = 4;
-const CONNECTION_GONE = /server closed the connection|terminating connection due to administrator command|no connection to the server|connection to server .* failed|could not send data to server|could not receive data from server/i;
+const CONNECTION_GONE = /server closed the connection|SSL connection has been closed|terminating connection due to administrator command|no connection to the server|connection to server .* failed|could not send data to server|could not receive data from server/i;
 
 export class PostgresDatabase implements SqlDatabase {
   readonly dialect = 'postgres';
@@ -107,19 +108,20 @@ export class PostgresDatabase implements SqlDatabase {
       if (!this.isGone(error)) throw error;
       this.reopen();
       if (isRead(sql)) return run();
-      throw new Error(
-        `The connection to PostgreSQL was lost while a write ran; it is open again, but the write may or may not have been applied (${reason(error)}). Check, then try again.`
+      throw unavailable(
+        'The connection to the database was lost while this change was being saved; it is open again, but the change may or may not have been saved.',
+        'Look whether the change took effect, then try again if it did not.'
       );
     }
   }
 
   private inTransaction<T>(run: () => T): T {
-    if (this.lost) throw new Error('The connection to PostgreSQL was lost during this transaction; nothing of it was committed. Try again.');
+    if (this.lost) throw unavailable('The connection to the database was lost during this change; nothing of it was saved.', 'Try again: the next request reconnects.');
     try {
       return run();
     } catch (error) {
       if (!this.isGone(error)) throw error;
-      throw new Error(`The connection to PostgreSQL was lost during a transaction; it was not committed (${reason(error)}). Try again: the next call reconnects.`);
+      throw unavailable('The connection to the database was lost during this change; nothing of it was saved.', 'Try again: the next request reconnects.');
     }
   }
 
@@ -149,7 +151,12 @@ export class PostgresDatabase implements SqlDatabase {
     try {
       client = this.connect();
     } catch (error) {
-      throw new Error(`The connection to PostgreSQL at ${withoutPassword(this.url)} was lost and cannot be reopened (${reason(error)}); the next call tries again.`);
+      // The reason names the host: for the log, not for the researcher.
+      this.logger?.debug({ database: withoutPassword(this.url), reason: reason(error) }, 'PostgreSQL connection not reopened yet');
+      throw unavailable(
+        'The service lost its connection to the database and cannot reopen it yet; each request tries again.',
+        'Try again in a minute. If it lasts, the operator should check that PostgreSQL is up and accepts connections.'
+      );
     }
     closeNativeClient(this.client);
     this.client = client;
@@ -245,6 +252,11 @@ function isRead(sql: string): boolean {
 function withConnectTimeout(url: string): string {
   if (!/^postgres(ql)?:\/\//i.test(url) || /[?&]connect_timeout=/.test(url)) return url;
   return `${url}${url.includes('?') ? '&' : '?'}connect_timeout=${CONNECT_TIMEOUT_S}`;
+}
+
+/** 503: the database, not the request, is at fault; what the researcher sees names no host. */
+function unavailable(detail: string, hint: string): PrismError {
+  return new PrismError('DATABASE_UNAVAILABLE', 503, 'Database unavailable', detail, hint);
 }
 
 function reason(error: unknown): string {
