@@ -27,6 +27,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  // Terminating halts the adopted workstation's emulated machine, which would outlive the test.
+  if (launched[0]) await prism?.api(`/instances/${launched[0]}`, { method: 'DELETE' });
   await prism?.kill();
   ec2?.destroy();
   await moto?.stop();
