@@ -18,6 +18,7 @@ import { Orphans } from './domain/orphans';
 import { ProjectIdleRules, type ProjectIdleStore } from './domain/project-idle';
 import { ProjectPolicies, type ProjectPolicyStore } from './domain/project-policy';
 import { Projects, type ProjectStore } from './domain/projects';
+import { ProjectOverviews } from './domain/project-overview';
 import { ProjectSpaces, type ProjectSpaceStore, type SpaceCloud } from './domain/project-space';
 import { TeamKeys, type SshKeyStore } from './domain/team-keys';
 import { SharedNotebooks, type NotebookObjects, type SharedNotebookStore } from './domain/shared-notebooks';
@@ -72,6 +73,7 @@ import { orphansRouter } from './http/routes/orphans';
 import { projectIdleRouter } from './http/routes/project-idle';
 import { projectPolicyRouter } from './http/routes/project-policy';
 import { projectsRouter } from './http/routes/projects';
+import { adminProjectsRouter } from './http/routes/admin-projects';
 import { projectSpaceRouter } from './http/routes/project-space';
 import { teamKeysRouter } from './http/routes/team-keys';
 import { sharedNotebooksRouter } from './http/routes/shared-notebooks';
@@ -446,6 +448,7 @@ export function createApp(deps: AppDeps): PrismApp {
   api.use(keysRouter(new OwnerKeys({ cloud: deps.cloud, store: deps.store })));
   api.use(costsRouter(async user => (storage ? withStorage(workstations.costsOf(user), await storage.storage.costsOf(user)) : workstations.costsOf(user))));
   api.use(projectsRouter(projects, budgets));
+  api.use(adminProjectsRouter(new ProjectOverviews({ projects: deps.projects, workstations: deps.store, budgets })));
   if (teamKeys && spaces) {
     api.use(teamKeysRouter(teamKeys));
     api.use(projectSpaceRouter(spaces));

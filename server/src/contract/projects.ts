@@ -138,3 +138,46 @@ export interface ProjectPolicy {
   setBy: string | null;
   setAt: string | null;
 }
+
+/**
+ * `GET /admin/projects` (Prism admins): one project as the service's
+ * overview has it, counts and names of whom to ask only. It grants no right
+ * in the project and shows none of its workstations, notebooks or data.
+ */
+export interface ProjectOverview {
+  id: string;
+  name: string;
+  createdBy: string;
+  createdAt: string;
+  /** How many people hold each role. */
+  members: { viewers: number; members: number; admins: number };
+  /** The project admins' user names: whom to ask about the project. */
+  admins: string[];
+  /** null when the project has no budget. */
+  budget: ProjectOverviewBudget | null;
+  workstations: WorkstationCounts;
+}
+
+/** A budget's limit and this month's spend (the arithmetic of `GET /projects/:id/budget`). */
+export interface ProjectOverviewBudget {
+  monthlyUsd: number;
+  /** USD spent this month by the project's workstations. */
+  spend: number;
+  /** spend / monthlyUsd × 100, one decimal. */
+  percent: number;
+  hardStop: boolean;
+  /** ok: under 80 %; near: 80 % or more; over: 100 % or more (with a hard stop, new launches are refused). */
+  status: 'ok' | 'near' | 'over';
+}
+
+/** How many of a project's workstations are in each state; terminated ones are gone and not counted. */
+export interface WorkstationCounts {
+  pending: number;
+  running: number;
+  stopping: number;
+  stopped: number;
+  hibernated: number;
+  failed: number;
+  /** Every one above. */
+  total: number;
+}

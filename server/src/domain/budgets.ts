@@ -69,6 +69,12 @@ export class Budgets {
     return this.statusOf(project, budget);
   }
 
+  /** This month's figures without a role check, for the Prism admins' overview (which checks its caller itself); undefined without a budget. */
+  figuresOf(project: string): BudgetStatus | undefined {
+    const budget = this.deps.projectStore.budget(project);
+    return budget && this.statusOf(project, budget);
+  }
+
   /** The project's history: budget notifications and hard-stop actions, oldest first. */
   eventsOf(user: string, project: string): BudgetEvent[] {
     this.deps.projects.require(user, project, 'viewer');

@@ -33,6 +33,8 @@ export interface ProjectStore {
   setRole(id: string, user: string, role: ProjectRole): void;
   removeMember(id: string, user: string): void;
   projectsOf(user: string): (ProjectRecord & { role: ProjectRole })[];
+  /** Every project, by id: for the Prism admins' overview. */
+  allProjects(): ProjectRecord[];
   budget(id: string): StoredBudget | undefined;
   setBudget(id: string, budget: StoredBudget): void;
   /** Projects with a budget, for the scheduler. */

@@ -63,6 +63,10 @@ export class SqlProjectStore implements ProjectStore, ProjectIdleStore, ProjectP
     return rows.map(row => ({ ...toRecord(row), role: row.role }));
   }
 
+  allProjects(): ProjectRecord[] {
+    return (this.db.all('SELECT * FROM projects ORDER BY id') as ProjectRow[]).map(toRecord);
+  }
+
   budget(id: string): StoredBudget | undefined {
     const row = this.db.get('SELECT * FROM project_budgets WHERE project_id = ?', id) as
       | { monthly_usd: number; hard_stop: number; grace_minutes: number; set_by: string; set_at: string }

@@ -309,6 +309,7 @@ export const MATRIX: MatrixRow[] = [
     cells: signedIn(201)
   },
   { route: 'GET /projects/:id', probe: { path: f => `/projects/${f.project}` }, cells: seenThroughProject(200) },
+  { route: 'GET /admin/projects', probe: { path: () => '/admin/projects' }, cells: adminsOnly(200) },
   { route: 'GET /projects/:id/events', probe: { path: f => `/projects/${f.project}/events` }, cells: seenThroughProject(200) },
   {
     route: 'PUT /projects/:id/members/:user',

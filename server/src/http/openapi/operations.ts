@@ -168,6 +168,7 @@ export const OPERATIONS: Record<string, Operation> = {
   'GET /projects': { summary: "The caller's projects", tag: 'projects', answers: { 200: list('Project') } },
   'POST /projects': { summary: 'Make a project', tag: 'projects', body: CreateProjectSchema, answers: { 201: ref('ProjectDetail') }, errors: [409] },
   'GET /projects/:id': { summary: 'A project and its members', tag: 'projects', answers: { 200: ref('ProjectDetail') } },
+  'GET /admin/projects': { summary: "Every project's overview, counts only (Prism admins)", tag: 'projects', answers: { 200: list('ProjectOverview') }, errors: [403] },
   'PUT /projects/:id/members/:user': { summary: 'Add a member or change a role', tag: 'projects', body: MemberSchema, answers: { 200: ref('ProjectDetail') }, errors: [403, 409] },
   'DELETE /projects/:id/members/:user': { summary: 'Remove a member', tag: 'projects', answers: { 204: null }, errors: [403, 409] },
   'GET /projects/:id/events': { summary: "A project's budget history", tag: 'projects', answers: { 200: list('BudgetEvent') } },

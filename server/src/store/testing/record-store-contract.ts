@@ -188,6 +188,7 @@ export function describeRecordStores(dialect: SqlDatabase['dialect'], openDataba
       expect(store.roleOf('genomics', 'carol')).toBe('member');
       expect(store.roleOf('genomics', 'bob')).toBeUndefined();
       expect(store.projectsOf('carol')).toEqual([{ ...project, role: 'member' }]);
+      expect(store.allProjects()).toEqual([project]);
       const budget = { monthlyUsd: 250.5, hardStop: true, graceMinutes: 7.5, setBy: 'ada', setAt: '2026-11-27T12:00:00.000Z' };
       store.setBudget('genomics', budget);
       store.setBudget('genomics', { ...budget, hardStop: false });
