@@ -26,6 +26,7 @@ import type {
   Project,
   ProjectDetail,
   ProjectPolicy,
+  ProjectOverview,
   ProjectPolicySetting,
   ProjectRole
 } from '../../server/src/contract/projects';
@@ -156,6 +157,11 @@ export class PrismApi {
   /** The caller's projects, with their role in each. @throws {PrismRequestError} */
   listProjects(): Promise<Project[]> {
     return this.request('projects');
+  }
+
+  /** Every project's overview counts (Prism admins). @throws {PrismRequestError} `FORBIDDEN` but for admins. */
+  adminProjects(): Promise<ProjectOverview[]> {
+    return this.request('admin/projects');
   }
 
   /** The project and everyone in it. @throws {PrismRequestError} `PROJECT_NOT_FOUND` unless the caller is in it. */

@@ -77,6 +77,13 @@ test('a project admin sets members and a policy; a member launches within it; a 
   await expect(project.locator('.jp-Prism-policySizes')).toHaveText('medium');
   await expect(project.locator('.jp-Prism-policyYours')).toHaveText('0 of 1');
   await expect(project.locator('.jp-Prism-projectBudget')).toHaveText('No budget set.');
+  // The lab's user is a Prism admin: below, every project's counts, read-only.
+  const overview = projects.locator(`.jp-Prism-allProjects .jp-Prism-allProject[data-project="${id}"]`);
+  await expect(overview.locator('.jp-Prism-allProjectAdmins')).toHaveText(admin);
+  await expect(overview.locator('.jp-Prism-allProjectMembers')).toHaveText('1 admins, 1 members, 1 viewers');
+  await expect(overview.locator('.jp-Prism-allProjectBudget')).toHaveText('No budget');
+  await expect(overview.locator('.jp-Prism-allProjectWorkstations')).toHaveText('0 / 0');
+  await expect(projects.locator('.jp-Prism-allProjects').getByRole('button')).toHaveCount(0);
   await testInfo.attach('projects-admin', { body: await projects.screenshot(), contentType: 'image/png' });
 
   // The member picks the project: one template, and what is left for them.
@@ -118,6 +125,8 @@ test('a project admin sets members and a policy; a member launches within it; a 
   await expect(project.locator('.jp-Prism-policyYours')).toHaveText('1 of 1');
   await expect(project.getByRole('button', { name: 'Edit policy' })).toHaveCount(0);
   await expect(project.getByRole('button', { name: 'Add member' })).toHaveCount(0);
+  // Not a Prism admin: no overview of the projects they are not in.
+  await expect(projects.locator('.jp-Prism-allProjects')).toHaveCount(0);
 
   // The viewer sees the project, its members and workstation, and nothing to press.
   await actAs(page, VIEWER_TOKEN);

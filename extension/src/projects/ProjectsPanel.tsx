@@ -2,7 +2,8 @@
  * The projects view: the researcher's projects with their role, and the one
  * opened: members, policy (allowed templates, sizes, workstations used of
  * allowed), budget and workstations. Project admins manage members and the
- * policy here; everyone else reads it, without the buttons.
+ * policy here; everyone else reads it, without the buttons. A Prism admin
+ * also sees every project's counts, below.
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Button, ReactWidget, UseSignal } from '@jupyterlab/ui-components';
@@ -11,6 +12,7 @@ import * as React from 'react';
 import type { Problem, TemplateSummary } from '../tokens';
 import { ProblemNotice } from '../widgets/ProblemNotice';
 import { ViewHeader } from '../widgets/ViewHeader';
+import { AllProjectsSection } from './AllProjectsSection';
 import { MembersSection } from './MembersSection';
 import { PolicySection } from './PolicySection';
 import { SpaceSection } from './SpaceSection';
@@ -74,6 +76,7 @@ export class ProjectsPanel extends ReactWidget {
                 />
               )}
             </div>
+            {model.allProjects && <AllProjectsSection projects={model.allProjects} trans={trans} />}
           </div>
         )}
       </UseSignal>

@@ -1,9 +1,9 @@
 /**
- * The projects view's state: the caller's projects with their role, and the
- * one opened: its members, policy, budget and workstations. Changes go to the
- * service and the project is read back, so the view shows what the service
- * kept. A refused change answers its problem for the view to show beside the
- * form that made it.
+ * The projects view's state: the caller's projects with their role, the one
+ * opened: its members, policy, budget and workstations, and for a Prism admin
+ * every project's overview counts. Changes go to the service and the project
+ * is read back, so the view shows what the service kept. A refused change
+ * answers its problem for the view to show beside the form that made it.
  */
 import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
@@ -13,6 +13,7 @@ import type { IPrismModel, Problem, Project, Workstation } from '../tokens';
 import type {
   BudgetStatus,
   ProjectDetail,
+  ProjectOverview,
   ProjectPolicy,
   ProjectPolicySetting,
   ProjectRole
@@ -55,6 +56,10 @@ export class ProjectsModel implements IDisposable {
   get problem(): Problem | null {
     return this._problem;
   }
+  /** Every project's counts, for a Prism admin; null for everyone else (and before the first load). */
+  get allProjects(): ReadonlyArray<ProjectOverview> | null {
+    return this._allProjects;
+  }
   /** Project admins manage members and the policy; viewers and members only read. */
   get canManage(): boolean {
     return this._opened?.project.role === 'admin';
@@ -68,7 +73,10 @@ export class ProjectsModel implements IDisposable {
     this._loading = true;
     this._emit();
     try {
-      this._projects = await this._prism.api.listProjects();
+      [this._projects, this._allProjects] = await Promise.all([
+        this._prism.api.listProjects(),
+        this._loadAllProjects()
+      ]);
       this._problem = null;
       if (!this._projects.some(p => p.id === this._selectedId)) {
         this._selectedId = this._projects[0]?.id ?? null;
@@ -145,6 +153,12 @@ export class ProjectsModel implements IDisposable {
     return null;
   }
 
+  /** Only a Prism admin gets the overview; asking for it as anyone else would only be refused. */
+  private async _loadAllProjects(): Promise<ProjectOverview[] | null> {
+    const me = await this._prism.api.me();
+    return me.roles.includes('admin') ? this._prism.api.adminProjects() : null;
+  }
+
   private async _loadOpened(): Promise<void> {
     const id = this._selectedId;
     if (id === null) {
@@ -177,6 +191,7 @@ export class ProjectsModel implements IDisposable {
   private _projects: Project[] = [];
   private _selectedId: string | null = null;
   private _opened: IProjectView | null = null;
+  private _allProjects: ProjectOverview[] | null = null;
   private _loading = false;
   private _problem: Problem | null = null;
   private _isDisposed = false;
